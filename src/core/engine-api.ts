@@ -1,0 +1,81 @@
+/**
+ * The one API the chat adapters (Slack, terminal) call. The same engine drives both, so a
+ * conversation in the terminal and one in Slack take the same decisions.
+ */
+import type { JsonSchema, ParameterValues, ProcessDef, Requester, RequestRecord, ThreadRef } from './types';
+
+export interface Suggestion {
+  processId: string;
+  title: string;
+  example?: string;
+}
+
+/** What the adapter should show in the thread, in order. */
+export type Reply =
+  | { kind: 'text'; text: string }
+  /** A question to the user (missing parameter, clarification). */
+  | { kind: 'question'; text: string; requestId?: string }
+  /** Confirmation card: Run / Edit / Cancel. */
+  | { kind: 'confirmation'; request: RequestRecord; process: ProcessDef; schema: JsonSchema; dryRun: boolean }
+  /** The request's status card (posted once, then edited by the Notifier). */
+  | { kind: 'status'; request: RequestRecord; process: ProcessDef }
+  | { kind: 'out_of_scope'; text: string; suggestions: Suggestion[] }
+  | { kind: 'denied'; text: string }
+  /** Something went wrong or was refused; safe to show. */
+  | { kind: 'error'; text: string; code: string };
+
+export interface MessageInput {
+  requester: Requester;
+  thread: ThreadRef;
+  text: string;
+  /** When false, the adapter already knows the bot is not part of this thread. */
+  mentioned?: boolean;
+}
+
+export interface EditForm {
+  request: RequestRecord;
+  process: ProcessDef;
+  /** Merged JSON Schema of the process parameters (Prefect's + the map's). */
+  schema: JsonSchema;
+}
+
+export type EditResult =
+  | { ok: true; replies: Reply[] }
+  /** Per-parameter error messages (shown in the modal); nothing changed. */
+  | { ok: false; errors: Record<string, string> };
+
+export interface ActionInput {
+  actor: Requester;
+  requestId: string;
+  /** Channel where the click happened (access lists by channel). */
+  channel?: string;
+  isAdmin?: boolean;
+}
+
+export interface RunSummary {
+  request: RequestRecord;
+  process?: ProcessDef;
+}
+
+export interface Engine {
+  handleMessage(input: MessageInput): Promise<Reply[]>;
+  /** "Run" on a confirmation card. */
+  confirm(input: ActionInput): Promise<Reply[]>;
+  /** "Cancel" on a card, or `/flowdesk cancel <id>` (cancels the Prefect run when one exists). */
+  cancel(input: ActionInput): Promise<Reply[]>;
+  /** Data for the "Edit" modal; throws FlowdeskError when not allowed. */
+  editForm(input: ActionInput): Promise<EditForm>;
+  /** Submit of the edit modal: values are validated against the merged schema. */
+  submitEdit(input: ActionInput & { values: ParameterValues }): Promise<EditResult>;
+  approve(input: ActionInput): Promise<Reply[]>;
+  reject(input: ActionInput & { reason?: string }): Promise<Reply[]>;
+  /** Requests for `/flowdesk runs`: the actor's, or everyone's for admins with all=true. */
+  listRuns(
+    actor: Requester,
+    options: { all: boolean; isAdmin: boolean; limit?: number },
+  ): Promise<RunSummary[]>;
+  /** `/flowdesk status <id>`: id is a request id or a flow run id. */
+  status(actor: Requester, id: string, isAdmin: boolean): Promise<RunSummary>;
+  /** Processes the actor may request here (for `/flowdesk list` and App Home). */
+  listProcesses(actor: Requester, channel?: string): Promise<ProcessDef[]>;
+}
