@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# flowdesk: multi-stage build. Stage 1 compiles TypeScript with dev dependencies;
-# stage 2 holds production dependencies and dist/ only, runs as a non-root user.
+# flowdesk: multi-stage build. Stage 1 compiles TypeScript with dev dependencies (the same
+# `npm ci` and `npm run build` as `npm test`); stage 2 holds production dependencies, dist/ and
+# the process maps only, and runs as a non-root user.
 ARG NODE_IMAGE=node:26-slim
 
 FROM ${NODE_IMAGE} AS build
@@ -20,7 +21,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY process-maps ./process-maps
+# The Slack app manifest, for reference next to the code that needs its scopes.
 COPY manifest.json ./manifest.json
+# The official image's unprivileged user (uid 1000); the app files stay root-owned, read-only to it.
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

@@ -19,6 +19,10 @@ const url = (name: string, fix: string) =>
     .trim()
     .refine((v) => /^https?:\/\/[^\s]+$/.test(v), { message: `${name} must be an http(s) URL. ${fix}` });
 
+/** An optional URL: empty (as in a copied .env.example) means unset. */
+const optionalUrl = (name: string, fix: string) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), url(name, fix).optional());
+
 const schema = z.object({
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || v.startsWith('xoxb-'), {
     message: 'SLACK_BOT_TOKEN must be a bot token starting with "xoxb-" (Slack app → OAuth & Permissions).',
@@ -37,9 +41,9 @@ const schema = z.object({
     message:
       'PREFECT_API_AUTH_STRING must look like "user:password" (the server\'s PREFECT_SERVER_API_AUTH_STRING).',
   }),
-  PREFECT_UI_URL: url('PREFECT_UI_URL', 'Example: http://127.0.0.1:4200').optional(),
+  PREFECT_UI_URL: optionalUrl('PREFECT_UI_URL', 'Example: http://127.0.0.1:4200'),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: url('OPENAI_BASE_URL', 'Example: https://api.openai.com/v1').optional(),
+  OPENAI_BASE_URL: optionalUrl('OPENAI_BASE_URL', 'Example: https://api.openai.com/v1'),
   FLOWDESK_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
   FLOWDESK_ROUTER: z
     .enum(['auto', 'llm', 'local'], {
@@ -52,6 +56,14 @@ const schema = z.object({
     .refine((v) => /^rediss?:\/\//.test(v), { message: 'REDIS_URL must start with redis:// or rediss://.' })
     .default('redis://127.0.0.1:6379'),
   FLOWDESK_PROCESS_MAPS: z.string().trim().min(1).default('./process-maps'),
+  /** Prefix of every Redis key (one per installation; `flowdesk chat` adds `chat:` to stay apart from the bot). */
+  FLOWDESK_REDIS_PREFIX: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, {
+      message: 'FLOWDESK_REDIS_PREFIX may only use letters, digits and : _ . - (e.g. "flowdesk:").',
+    })
+    .default('flowdesk:'),
   FLOWDESK_WEBHOOK_SECRET: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'FLOWDESK_WEBHOOK_SECRET must be at least 16 characters (e.g. `openssl rand -hex 32`).',
   }),
