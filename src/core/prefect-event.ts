@@ -165,7 +165,9 @@ function relatedTags(related: Record<string, unknown>[]): string[] {
 
 function relatedDeploymentId(related: Record<string, unknown>[]): string | undefined {
   for (const entry of related) {
-    const match = DEPLOYMENT_RESOURCE.exec(String(entry['prefect.resource.id'] ?? ''));
+    const id = entry['prefect.resource.id'];
+    // Labels are strings; String() of a JSON object such as {"toString": 1} would throw.
+    const match = typeof id === 'string' ? DEPLOYMENT_RESOURCE.exec(id) : null;
     if (match && entry['prefect.resource.role'] === 'deployment') return match[1]!.toLowerCase();
   }
   return undefined;

@@ -1,0 +1,81 @@
+/**
+ * The path every user message takes (mention, DM, thread follow-up): dedupe, show that the bot
+ * is working, ask the engine, answer in the request's thread.
+ */
+import type { webApi } from '@slack/bolt';
+import type { Reply } from '../../../core/engine-api';
+import { asFlowdeskError } from '../../../core/errors';
+import type { ThreadRef } from '../../../core/types';
+import { toPlainText } from '../slack-text';
+import { withWorkingIndicator } from '../working-indicator';
+import type { ListenerDeps } from './listener-deps';
+
+export interface IncomingMessage {
+  eventId?: string;
+  channel: string;
+  ts: string;
+  threadTs?: string;
+  user: string;
+  text: string;
+  isDm: boolean;
+  /** true for mentions and DMs; undefined for thread follow-ups without a mention. */
+  mentioned?: boolean;
+  botUserId?: string;
+}
+
+/** Claims an event (and the message behind it) once; false when it was already handled. */
+export async function claimEvent(deps: ListenerDeps, eventId: string | undefined, messageKey?: string) {
+  try {
+    const ttl = deps.eventDedupeTtlSeconds;
+    if (eventId && !(await deps.store.claimOnce(`slack:event:${eventId}`, ttl))) return false;
+    // app_mention and message.* deliver the same message under two event ids.
+    if (messageKey && !(await deps.store.claimOnce(`slack:msg:${messageKey}`, ttl))) return false;
+    return true;
+  } catch (error) {
+    // The store is down: the engine will fail too and say so; better than silence.
+    deps.logger.warn({ eventId, err: error }, 'event dedupe unavailable');
+    return true;
+  }
+}
+
+export async function handleUserMessage(
+  deps: ListenerDeps,
+  client: webApi.WebClient,
+  message: IncomingMessage,
+): Promise<void> {
+  if (!(await claimEvent(deps, message.eventId, `${message.channel}:${message.ts}`))) {
+    deps.logger.debug({ eventId: message.eventId }, 'duplicate Slack event ignored');
+    return;
+  }
+  const thread: ThreadRef = {
+    channel: message.channel,
+    threadTs: message.threadTs ?? message.ts,
+    isDm: message.isDm,
+  };
+  const text = toPlainText(message.text, message.botUserId);
+  const replies = await withWorkingIndicator(
+    deps.workingIndicator,
+    client,
+    deps.logger,
+    { channel: message.channel, ts: message.ts, threadTs: thread.threadTs },
+    async (): Promise<Reply[]> => {
+      try {
+        const requester = await deps.directory.lookupUser(message.user);
+        return await deps.engine.handleMessage({
+          requester,
+          thread,
+          text,
+          ...(message.mentioned === undefined ? {} : { mentioned: message.mentioned }),
+        });
+      } catch (error) {
+        const failure = asFlowdeskError(error);
+        deps.logger.error(
+          { err: failure, code: failure.code, channel: message.channel },
+          'handleMessage failed',
+        );
+        return [{ kind: 'error', text: failure.userMessage, code: failure.code }];
+      }
+    },
+  );
+  await deps.replies.post(thread, replies);
+}

@@ -1,0 +1,47 @@
+/**
+ * Turns Web API failures into something loggable and decidable: rate limited (with Retry-After),
+ * a platform error code (`channel_not_found`, `not_in_channel`, …), an HTTP error, or a network
+ * error. Never includes request bodies or tokens.
+ */
+import { webApi } from '@slack/bolt';
+
+export type SlackErrorKind = 'rate_limited' | 'platform' | 'http' | 'network' | 'other';
+
+export interface SlackErrorInfo {
+  kind: SlackErrorKind;
+  /** Slack's error code (`channel_not_found`), `http_<status>`, or a short description. */
+  code: string;
+  /** Seconds to wait, for rate limits. */
+  retryAfter?: number;
+}
+
+export function describeSlackError(error: unknown): SlackErrorInfo {
+  if (error instanceof webApi.WebAPIRateLimitedError) {
+    return { kind: 'rate_limited', code: 'ratelimited', retryAfter: error.retryAfter };
+  }
+  if (error instanceof webApi.WebAPIPlatformError) {
+    return { kind: 'platform', code: String(error.data.error) };
+  }
+  if (error instanceof webApi.WebAPIHTTPError) {
+    const retryAfter = Number(error.headers?.['retry-after']);
+    return {
+      kind: error.statusCode === 429 ? 'rate_limited' : 'http',
+      code: `http_${error.statusCode}`,
+      ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
+    };
+  }
+  if (error instanceof webApi.WebAPIRequestError) {
+    return { kind: 'network', code: (error.original?.message ?? 'request_error').slice(0, 200) };
+  }
+  return {
+    kind: 'other',
+    code: error instanceof Error ? error.message.slice(0, 200) : String(error).slice(0, 200),
+  };
+}
+
+/** Errors that will not go away by retrying the same call. */
+export function isPermanentSlackError(info: SlackErrorInfo): boolean {
+  if (info.kind === 'platform') return info.code !== 'ratelimited' && info.code !== 'internal_error';
+  if (info.kind === 'http') return !/^http_5\d\d$/.test(info.code);
+  return info.kind === 'other';
+}

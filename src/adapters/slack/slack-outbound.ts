@@ -1,0 +1,97 @@
+/**
+ * Everything that writes to Slack outside a listener's own answer: the notifier's client (its own,
+ * rejecting rate-limited calls so a 429 on status edits never stalls replies), the coalescing
+ * delivery, message refs on requests, status messages, the notifier itself, and the reply poster
+ * the listeners use (on Bolt's client).
+ */
+import type { Logger as BoltLogger, webApi } from '@slack/bolt';
+import { webApi as slackWebApi } from '@slack/bolt';
+import type { Directory, Logger, Notifier, Store } from '../../core/ports';
+import { uploadResultFiles } from './artifacts/file-upload';
+import { context } from './blocks/limits';
+import { createMessageRefs, type MessageRefs } from './message-refs';
+import { createReplyPoster, type ReplyPoster } from './reply-poster';
+import { createSlackDelivery, type SlackDelivery } from './slack-delivery';
+import type { SlackErrorInfo } from './slack-errors';
+import { createSlackNotifier } from './slack-notifier';
+import { createStatusMessages } from './status-messages';
+
+export interface OutboundOptions {
+  botToken: string;
+  apiUrl?: string;
+  /** Bolt's client, for replies to the person who is waiting. */
+  appClient: webApi.WebClient;
+  store: Store;
+  directory: Directory;
+  logger: Logger;
+  boltLogger: BoltLogger;
+  now: () => Date;
+  instanceId: string;
+  notifierClientOptions?: webApi.WebClientOptions;
+  notifierMinIntervalMs?: number;
+  onApiError?: (method: string, info: SlackErrorInfo) => void;
+}
+
+export interface Outbound {
+  notifier: Notifier;
+  replies: ReplyPoster;
+  refs: MessageRefs;
+  delivery: SlackDelivery;
+}
+
+export function createOutbound(options: OutboundOptions): Outbound {
+  const { logger, now } = options;
+  const client = new slackWebApi.WebClient(options.botToken, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    logger: options.boltLogger,
+    timeout: 15_000,
+    ...options.notifierClientOptions,
+    // A 429 must reach our own scheduler instead of pausing a queue.
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+  const onApiError = options.onApiError ? { onApiError: options.onApiError } : {};
+  const delivery = createSlackDelivery({
+    client,
+    logger,
+    ...(options.notifierMinIntervalMs === undefined ? {} : { minIntervalMs: options.notifierMinIntervalMs }),
+    ...onApiError,
+  });
+  const refs = createMessageRefs(options.store, logger);
+  const status = createStatusMessages({
+    delivery,
+    refs,
+    store: options.store,
+    logger,
+    now,
+    instanceId: options.instanceId,
+  });
+  const notifier = createSlackNotifier({
+    delivery,
+    refs,
+    status,
+    directory: options.directory,
+    store: options.store,
+    logger,
+    now,
+    permalink: async (channel, ts) => {
+      const result = await client.chat.getPermalink({ channel, message_ts: ts });
+      return typeof result.permalink === 'string' ? result.permalink : undefined;
+    },
+    uploadFiles: async (request, artifacts) => {
+      const thread = { channel: request.thread.channel, thread_ts: request.thread.threadTs };
+      const outcome = await uploadResultFiles({
+        client,
+        channel: thread.channel,
+        threadTs: thread.thread_ts,
+        artifacts,
+        logger,
+      });
+      if (outcome.notes.length > 0) {
+        await delivery.post({ ...thread, text: outcome.notes.join(' '), blocks: [context(outcome.notes)] });
+      }
+    },
+  });
+  const replies = createReplyPoster({ client: options.appClient, refs, status, logger, now, ...onApiError });
+  return { notifier, replies, refs, delivery };
+}
