@@ -1,0 +1,42 @@
+/**
+ * Routers only ever see the processes a requester may use, so an exact alias of a process they
+ * may NOT use would just look "out of scope". This check lets the engine answer `denied`
+ * instead — without naming the process.
+ */
+import { parseAliasPattern } from '../process-map/alias-pattern';
+import type { ProcessDef } from '../types';
+
+export function matchesForbiddenAlias(
+  text: string,
+  all: readonly ProcessDef[],
+  usable: readonly ProcessDef[],
+): boolean {
+  const usableIds = new Set(usable.map((process) => process.id));
+  const message = normalize(text);
+  return all.some(
+    (process) =>
+      !usableIds.has(process.id) && process.aliases.some((alias) => aliasRegex(alias)?.test(message)),
+  );
+}
+
+function aliasRegex(alias: string): RegExp | undefined {
+  const parsed = parseAliasPattern(alias);
+  if (!parsed.ok) return undefined;
+  const source = parsed.parts
+    .map((part) =>
+      part.kind === 'parameter' ? '(.+?)' : escapeRegex(part.text.replace(/\s+/g, ' ')).replace(/ /g, '\\s+'),
+    )
+    .join('');
+  return new RegExp(`^\\s*${source}\\s*$`, 'i');
+}
+
+function normalize(text: string): string {
+  return text
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/[.!?]+$/, '');
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

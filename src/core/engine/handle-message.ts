@@ -1,0 +1,173 @@
+/**
+ * A message in a thread: load the thread's context and pending draft, let the router decide among
+ * the processes this requester may use here, act on the decision, remember the turn.
+ */
+import type { MessageInput, Reply, Suggestion } from '../engine-api';
+import type { RoutingDecision } from '../ports';
+import type { ConversationContext, ProcessDef } from '../types';
+import { loadConversation, saveConversation } from './conversation';
+import type { EngineContext } from './engine-context';
+import { matchesForbiddenAlias } from './forbidden-alias';
+import { DENIED_TEXT, handleRunDecision, type MessageOutcome } from './handle-run-decision';
+import { answerFromText, loadPending, type PendingDraft, saveRequest } from './pending-draft';
+import { errorReply } from './replies';
+
+export async function handleMessage(ctx: EngineContext, input: MessageInput): Promise<Reply[]> {
+  try {
+    const conversation = await loadConversation(ctx, input.thread);
+    const candidates = await ctx.access.usableProcesses(input.requester, input.thread.channel);
+    const pending = await loadPending(ctx, conversation, input, candidates);
+    const startedAt = ctx.clock.now().getTime();
+    const decision = await route(ctx, input, conversation, candidates, pending);
+    if (!decision) return counted(ctx, [routerFailed()]);
+    ctx.metrics?.observeRouting(decision.via, (ctx.clock.now().getTime() - startedAt) / 1000);
+    const outcome = await decide(ctx, input, decision, candidates, pending);
+    const replies = [
+      ...(decision.notices ?? []).map((text): Reply => ({ kind: 'text', text })),
+      ...outcome.replies,
+    ];
+    await saveConversation(ctx, input.thread, conversation, input.text, replies, outcome.pending);
+    return counted(ctx, replies);
+  } catch (error) {
+    return counted(ctx, [errorReply(ctx.logger, error)]);
+  }
+}
+
+const OUTCOME_BY_REPLY: Array<[Reply['kind'], 'run' | 'ask' | 'out_of_scope' | 'denied' | 'error']> = [
+  ['confirmation', 'run'],
+  ['status', 'run'],
+  ['question', 'ask'],
+  ['out_of_scope', 'out_of_scope'],
+  ['denied', 'denied'],
+  ['error', 'error'],
+];
+
+/** Counts the message by what the user got: a card or run, a question, suggestions, a refusal, an error. */
+function counted(ctx: EngineContext, replies: Reply[]): Reply[] {
+  const kinds = new Set(replies.map((reply) => reply.kind));
+  ctx.metrics?.countRequest(OUTCOME_BY_REPLY.find(([kind]) => kinds.has(kind))?.[1] ?? 'run');
+  return replies;
+}
+
+async function route(
+  ctx: EngineContext,
+  input: MessageInput,
+  conversation: ConversationContext | null,
+  candidates: readonly ProcessDef[],
+  pending: PendingDraft | undefined,
+): Promise<RoutingDecision | undefined> {
+  const usable = new Set(candidates.map((process) => process.id));
+  const schemas = new Map([...ctx.schemas.known()].filter(([id]) => usable.has(id)));
+  try {
+    const decision = await ctx.router.route({
+      text: input.text,
+      requester: input.requester,
+      thread: input.thread,
+      context: conversation,
+      candidates,
+      ...(pending
+        ? {
+            pending: {
+              process: pending.process,
+              parameters: pending.request.parameters,
+              missing: pending.missing,
+            },
+          }
+        : {}),
+      schemas,
+      now: ctx.clock.now(),
+    });
+    return decision.kind === 'run' || !pending
+      ? decision
+      : await withAnswerFallback(ctx, input, decision, pending);
+  } catch (error) {
+    ctx.logger.error({ err: (error as Error).message }, 'router failed');
+    return undefined;
+  }
+}
+
+/** The bot asked for one parameter; a reply that is plainly its value completes the draft. */
+async function withAnswerFallback(
+  ctx: EngineContext,
+  input: MessageInput,
+  decision: RoutingDecision,
+  pending: PendingDraft,
+): Promise<RoutingDecision> {
+  if (pending.missing.length !== 1) return decision;
+  const { merged } = await ctx.schemas.forProcess(pending.process);
+  const values = answerFromText(input.text, merged.schema, pending.missing[0]);
+  if (!values) return decision;
+  return {
+    kind: 'run',
+    processId: pending.process.id,
+    parameters: values,
+    via: decision.via,
+    ...(decision.notices ? { notices: decision.notices } : {}),
+  };
+}
+
+async function decide(
+  ctx: EngineContext,
+  input: MessageInput,
+  decision: RoutingDecision,
+  candidates: readonly ProcessDef[],
+  pending: PendingDraft | undefined,
+): Promise<MessageOutcome> {
+  if (decision.kind === 'run') return handleRunDecision(ctx, input, decision, candidates, pending);
+  if (matchesForbiddenAlias(input.text, ctx.catalog.current().processes, candidates)) {
+    return { replies: [{ kind: 'denied', text: DENIED_TEXT }], pending: {} };
+  }
+  if (decision.kind === 'ask') return askOutcome(ctx, input, decision, candidates, pending);
+  const suggestions = decision.suggestions
+    .map((id) => candidates.find((process) => process.id === id))
+    .filter((process): process is ProcessDef => process !== undefined)
+    .map(suggestion);
+  const text =
+    decision.text ??
+    (suggestions.length > 0
+      ? "I'm not sure which process you mean. The closest ones I can start for you:"
+      : "Sorry, I can't help with that: it does not match any process I can start for you.");
+  return { replies: [{ kind: 'out_of_scope', text, suggestions }], pending: {} };
+}
+
+async function askOutcome(
+  ctx: EngineContext,
+  input: MessageInput,
+  decision: Extract<RoutingDecision, { kind: 'ask' }>,
+  candidates: readonly ProcessDef[],
+  pending: PendingDraft | undefined,
+): Promise<MessageOutcome> {
+  const process = candidates.find((candidate) => candidate.id === decision.processId);
+  if (!process || !decision.parameters || Object.keys(decision.parameters).length === 0) {
+    return {
+      replies: [
+        { kind: 'question', text: decision.question, ...(pending ? { requestId: pending.request.id } : {}) },
+      ],
+      pending: {},
+    };
+  }
+  // Keep what the user already said so the answer to this question completes the same draft.
+  const same = pending?.process.id === process.id ? pending.request : undefined;
+  const parameters = { ...(same?.parameters ?? {}), ...decision.parameters };
+  const { request } = await saveRequest(ctx, input, process, parameters, 'drafted', same?.scheduledAt, same);
+  return {
+    replies: [{ kind: 'question', text: decision.question, requestId: request.id }],
+    pending: { requestId: request.id, awaiting: [] },
+  };
+}
+
+function suggestion(process: ProcessDef): Suggestion {
+  return {
+    processId: process.id,
+    title: process.title,
+    ...(process.examples[0] ? { example: process.examples[0] } : {}),
+  };
+}
+
+function routerFailed(): Reply {
+  return {
+    kind: 'error',
+    text: 'Sorry, I could not work out what you need right now. Please try again in a moment.',
+    code: 'internal',
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * A router picked a process: check the requester may use it, prepare its parameters, then ask
+ * for what is missing or invalid, or save the request and show the confirmation card (or, for
+ * `confirm: false`, press Run right away).
+ */
+import type { MessageInput, Reply } from '../engine-api';
+import type { RoutingDecision } from '../ports';
+import type { ProcessDef } from '../types';
+import { audit } from './audit';
+import { confirmRequest } from './confirm-request';
+import type { PendingUpdate } from './conversation';
+import { schemaForRequester } from './edit-request';
+import type { EngineContext } from './engine-context';
+import { dropDraft, type PendingDraft, saveRequest } from './pending-draft';
+import { prepareParameters } from './prepare-parameters';
+import { parametersQuestion } from './questions';
+
+export interface MessageOutcome {
+  replies: Reply[];
+  pending: PendingUpdate;
+}
+
+/** A scheduled time this far in the past is still taken as "now-ish" (clock skew, slow typing). */
+const PAST_GRACE_MS = 60_000;
+
+export const DENIED_TEXT = "Sorry, you don't have access to that here. Ask your admin if you need it.";
+
+export async function handleRunDecision(
+  ctx: EngineContext,
+  input: MessageInput,
+  decision: Extract<RoutingDecision, { kind: 'run' }>,
+  candidates: readonly ProcessDef[],
+  pending: PendingDraft | undefined,
+): Promise<MessageOutcome> {
+  const process = candidates.find((candidate) => candidate.id === decision.processId);
+  if (!process) return { replies: [{ kind: 'denied', text: DENIED_TEXT }], pending: {} };
+  const same = pending?.process.id === process.id ? pending : undefined;
+  if (pending && !same) await dropDraft(ctx, pending.request);
+
+  const scheduledAt = decision.scheduledAt ?? same?.request.scheduledAt;
+  if (scheduledAt !== undefined && !isFuture(scheduledAt, ctx.clock.now())) {
+    const text = `That time (${scheduledAt}) is in the past, so I did not schedule anything. Tell me a time in the future, or ask again without a time to run it now.`;
+    return { replies: [{ kind: 'error', text, code: 'schedule_invalid' }], pending: {} };
+  }
+
+  const given = { ...(same?.request.parameters ?? {}), ...decision.parameters };
+  const prepared = await prepareParameters(ctx, process, given, input.requester, input.thread.channel);
+  const notices: Reply[] = prepared.lookup.notice ? [{ kind: 'text', text: prepared.lookup.notice }] : [];
+  const { schema } = prepared.lookup.merged;
+
+  if (prepared.missing.length > 0 || Object.keys(prepared.errors).length > 0) {
+    const { request } = await saveRequest(
+      ctx,
+      input,
+      process,
+      prepared.values,
+      'drafted',
+      scheduledAt,
+      same?.request,
+    );
+    const text = parametersQuestion(process, schema, prepared.missing, prepared.errors);
+    return {
+      replies: [...notices, { kind: 'question', text, requestId: request.id }],
+      pending: { requestId: request.id, awaiting: [...Object.keys(prepared.errors), ...prepared.missing] },
+    };
+  }
+
+  const { request, previous } = await saveRequest(
+    ctx,
+    input,
+    process,
+    prepared.values,
+    'awaiting_confirmation',
+    scheduledAt,
+    same?.request,
+  );
+  await ctx.store.scheduleExpiry(request.id, Date.parse(request.expiresAt!));
+  const wasShown = previous?.status === 'awaiting_confirmation';
+  const changed =
+    !wasShown ||
+    JSON.stringify(previous.parameters) !== JSON.stringify(request.parameters) ||
+    previous.scheduledAt !== request.scheduledAt;
+  if (changed) {
+    audit(ctx, wasShown ? 'edited' : 'requested', request, input.requester.id, {
+      parameters: request.parameters,
+      via: decision.via,
+      ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
+    });
+  }
+  const pendingUpdate: PendingUpdate = { requestId: request.id, awaiting: [] };
+  if (!process.confirm) {
+    const confirmed = await confirmRequest(ctx, {
+      actor: input.requester,
+      requestId: request.id,
+      channel: input.thread.channel,
+    });
+    return { replies: [...notices, ...confirmed], pending: pendingUpdate };
+  }
+  const cardSchema = schemaForRequester(schema, input.requester, input.thread.channel);
+  const card: Reply = {
+    kind: 'confirmation',
+    request,
+    process,
+    schema: cardSchema,
+    dryRun: ctx.prefect === null,
+  };
+  return { replies: [...notices, card], pending: pendingUpdate };
+}
+
+function isFuture(iso: string, now: Date): boolean {
+  const at = Date.parse(iso);
+  return Number.isFinite(at) && at >= now.getTime() - PAST_GRACE_MS;
+}

@@ -1,0 +1,167 @@
+/**
+ * Follows the Prefect runs flowdesk started, from webhook events and from polling: applies a
+ * newer state to the request (never an older one: state timestamps decide), tells the thread,
+ * and on a terminal state fetches what the requester needs (error logs, artifacts).
+ * A run that is reopened after a terminal state (a retry) is followed again.
+ */
+
+import { transition } from './engine/transition';
+import type {
+  AuditSink,
+  CatalogSource,
+  Clock,
+  FlowRunSnapshot,
+  Logger,
+  Notifier,
+  PrefectPort,
+  RunInputKeyset,
+  Store,
+} from './ports';
+import { finishedEvent, pausedEvent } from './run-follower-events';
+import { isTerminalState, type RequestRecord, type RunInfo, type RunState } from './types';
+
+/** A full snapshot (polling) or just a state (a webhook event). */
+export type RunUpdate =
+  | FlowRunSnapshot
+  | { flowRunId: string; state: RunState; pauseInputKeyset?: RunInputKeyset };
+
+export type ApplyOutcome = 'ignored' | 'stale' | 'unchanged' | 'updated' | 'finished' | 'reopened';
+
+export interface RunFollower {
+  applySnapshot(update: RunUpdate): Promise<ApplyOutcome>;
+  /** Polls up to `batchSize` followed runs this replica holds the lease for; returns how many changed. */
+  pollOnce(batchSize?: number): Promise<number>;
+}
+
+export interface RunFollowerDeps {
+  store: Store;
+  prefect: PrefectPort | null;
+  notifier: Notifier;
+  catalog: CatalogSource;
+  clock: Clock;
+  logger: Logger;
+  audit: AuditSink;
+  /** Identifies this replica for poll leases. */
+  owner?: string;
+  /** How long a replica keeps the right to poll a run (renewed on each poll). */
+  leaseMs?: number;
+  metrics?: { countRunOutcome(processId: string, state: string): void };
+}
+
+export function createRunFollower(deps: RunFollowerDeps): RunFollower {
+  const owner = deps.owner ?? `follower-${Math.random().toString(36).slice(2, 10)}`;
+  const leaseMs = deps.leaseMs ?? 15_000;
+  const applySnapshot = (update: RunUpdate) => applyUpdate(deps, update);
+  return {
+    applySnapshot,
+    async pollOnce(batchSize = 50) {
+      if (!deps.prefect) return 0;
+      const runIds = await leasedRunIds(deps, owner, leaseMs, batchSize);
+      if (runIds.length === 0) return 0;
+      const snapshots = await deps.prefect.readFlowRuns(runIds);
+      let changed = 0;
+      for (const snapshot of snapshots) {
+        try {
+          const outcome = await applySnapshot(snapshot);
+          if (outcome === 'updated' || outcome === 'finished' || outcome === 'reopened') changed += 1;
+        } catch (error) {
+          deps.logger.warn(
+            { flowRunId: snapshot.id, err: (error as Error).message },
+            'applying a polled state failed',
+          );
+        }
+      }
+      return changed;
+    },
+  };
+}
+
+async function leasedRunIds(
+  deps: RunFollowerDeps,
+  owner: string,
+  leaseMs: number,
+  limit: number,
+): Promise<string[]> {
+  const runIds: string[] = [];
+  for (const requestId of await deps.store.listFollowed(limit)) {
+    const request = await deps.store.getRequest(requestId);
+    if (!request?.run || request.status !== 'submitted') {
+      await deps.store.removeFollowed(requestId);
+      continue;
+    }
+    // Only one replica polls a given run at a time; the holder renews its lease on each poll.
+    if (await deps.store.acquireLease(`poll:${request.run.flowRunId}`, owner, leaseMs))
+      runIds.push(request.run.flowRunId);
+  }
+  return runIds;
+}
+
+async function applyUpdate(deps: RunFollowerDeps, update: RunUpdate): Promise<ApplyOutcome> {
+  const runId = 'flowRunId' in update ? update.flowRunId : update.id;
+  const requestId = await deps.store.findRequestIdByRun(runId);
+  if (!requestId) return 'ignored';
+  const { result, after, changed } = await transition(deps, requestId, (current) =>
+    nextState(current, runId, update),
+  );
+  if (!changed) return result;
+  const process = deps.catalog.current().byId.get(after.processId);
+  if (result === 'finished') {
+    await deps.store.removeFollowed(after.id);
+    deps.metrics?.countRunOutcome(after.processId, after.run?.state.type ?? 'UNKNOWN');
+    const event = await finishedEvent(deps, after);
+    deps.audit.record({
+      action: 'finished',
+      requestId: after.id,
+      processId: after.processId,
+      actor: 'prefect',
+      at: deps.clock.now().toISOString(),
+      details: { flowRunId: runId, state: after.run?.state.type, stateName: after.run?.state.name },
+    });
+    await notify(deps, after, process, event);
+    return result;
+  }
+  await deps.store.addFollowed(after.id);
+  if (result === 'reopened')
+    deps.logger.info({ requestId: after.id, flowRunId: runId }, 'run reopened; following it again');
+  await notify(deps, after, process, await pausedEvent(deps, after, update));
+  return result;
+}
+
+function nextState(
+  current: RequestRecord,
+  runId: string,
+  update: RunUpdate,
+): { next: RequestRecord | null; result: ApplyOutcome } {
+  const run = current.run;
+  if (!run || run.flowRunId !== runId || (current.status !== 'submitted' && current.status !== 'finished')) {
+    return { next: null, result: 'ignored' };
+  }
+  const incoming = update.state;
+  const age = Date.parse(incoming.timestamp) - Date.parse(run.state.timestamp);
+  if (age < 0) return { next: null, result: 'stale' };
+  if (age === 0 && incoming.type === run.state.type && incoming.name === run.state.name) {
+    return { next: null, result: 'unchanged' };
+  }
+  const terminal = isTerminalState(incoming.type);
+  const snapshot = 'id' in update ? update : undefined;
+  const startedAt = snapshot?.startTime ?? run.startedAt;
+  const endedAt = terminal ? (snapshot?.endTime ?? incoming.timestamp) : undefined;
+  const nextRun: RunInfo = {
+    ...run,
+    state: incoming,
+    ...(startedAt ? { startedAt } : {}),
+    ...(snapshot?.name ? { flowRunName: snapshot.name } : {}),
+  };
+  delete nextRun.endedAt;
+  if (endedAt) nextRun.endedAt = endedAt;
+  const result: ApplyOutcome = terminal ? 'finished' : current.status === 'finished' ? 'reopened' : 'updated';
+  return { next: { ...current, status: terminal ? 'finished' : 'submitted', run: nextRun }, result };
+}
+
+async function notify(deps: RunFollowerDeps, ...args: Parameters<Notifier['requestChanged']>): Promise<void> {
+  try {
+    await deps.notifier.requestChanged(...args);
+  } catch (error) {
+    deps.logger.warn({ requestId: args[0].id, err: (error as Error).message }, 'notifier failed');
+  }
+}

@@ -1,0 +1,157 @@
+import { createRunFollower, type RunFollower } from '../../src/core/run-follower';
+import type { RunState } from '../../src/core/types';
+import { createHarness, runDecision, USERS } from './engine/engine-harness';
+
+function state(type: RunState['type'], name: string, timestamp: string, message?: string): RunState {
+  return { type, name, timestamp, ...(message ? { message } : {}) };
+}
+
+async function setup(owner = 'replica-a') {
+  const h = createHarness({ route: () => runDecision('reset-vpn') });
+  const replies = await h.say('my vpn keeps disconnecting');
+  const requestId = replies[0].kind === 'confirmation' ? replies[0].request.id : '';
+  await h.engine.confirm({ actor: USERS.ann, requestId });
+  const follower = makeFollower(h, owner);
+  return { h, requestId, follower };
+}
+
+function makeFollower(h: ReturnType<typeof createHarness>, owner: string): RunFollower {
+  return createRunFollower({
+    store: h.store,
+    prefect: h.prefect,
+    notifier: h.notifier,
+    catalog: { current: () => ({ processes: [], byId: new Map(), files: [] }) },
+    clock: h.clock,
+    logger: h.logger,
+    audit: h.audit,
+    owner,
+  });
+}
+
+describe('run follower', () => {
+  it('applies newer states, ignores older ones and repeats', async () => {
+    const { h, requestId, follower } = await setup();
+    const running = state('RUNNING', 'Running', '2025-06-12T10:01:00Z');
+    expect(await follower.applySnapshot({ flowRunId: 'run-1', state: running })).toBe('updated');
+    expect(await follower.applySnapshot({ flowRunId: 'run-1', state: running })).toBe('unchanged');
+    expect(
+      await follower.applySnapshot({
+        flowRunId: 'run-1',
+        state: state('PENDING', 'Pending', '2025-06-12T10:00:30Z'),
+      }),
+    ).toBe('stale');
+    expect((await h.store.getRequest(requestId))?.run?.state).toEqual(running);
+    expect(h.notifier.kinds()).toEqual(['state_changed']);
+  });
+
+  it('on a failure fetches the error logs and artifacts, stops following, audits', async () => {
+    const { h, requestId, follower } = await setup();
+    h.prefect.logs.set('run-1', [
+      { timestamp: '2025-06-12T10:02:00Z', level: 40, message: 'VPN API said 500' },
+    ]);
+    h.prefect.artifacts.set('run-1', [{ id: 'a1', key: 'report', type: 'markdown', data: '# done' }]);
+    const failed = state('FAILED', 'Failed', '2025-06-12T10:02:01Z', 'Flow run encountered an exception');
+    expect(await follower.applySnapshot({ flowRunId: 'run-1', state: failed })).toBe('finished');
+    expect(await h.store.getRequest(requestId)).toMatchObject({
+      status: 'finished',
+      run: { state: failed, endedAt: failed.timestamp },
+    });
+    expect(await h.store.listFollowed(10)).toEqual([]);
+    expect(h.notifier.events.at(-1)?.event).toEqual({
+      kind: 'finished',
+      logs: [{ timestamp: '2025-06-12T10:02:00Z', level: 40, message: 'VPN API said 500' }],
+      artifacts: [{ id: 'a1', key: 'report', type: 'markdown', data: '# done' }],
+    });
+    expect(h.audit.actions(requestId).at(-1)).toBe('finished');
+  });
+
+  it('does not read logs for a completed run', async () => {
+    const { h, follower } = await setup();
+    await follower.applySnapshot({
+      flowRunId: 'run-1',
+      state: state('COMPLETED', 'Completed', '2025-06-12T10:03:00Z'),
+    });
+    expect(h.prefect.logCalls).toEqual([]);
+  });
+
+  it('follows a run again when it is reopened after a terminal state', async () => {
+    const { h, requestId, follower } = await setup();
+    await follower.applySnapshot({
+      flowRunId: 'run-1',
+      state: state('FAILED', 'Failed', '2025-06-12T10:02:00Z'),
+    });
+    const retry = state('SCHEDULED', 'AwaitingRetry', '2025-06-12T10:04:00Z');
+    expect(await follower.applySnapshot({ flowRunId: 'run-1', state: retry })).toBe('reopened');
+    expect(await h.store.getRequest(requestId)).toMatchObject({ status: 'submitted', run: { state: retry } });
+    expect(await h.store.listFollowed(10)).toEqual([requestId]);
+    expect(
+      await follower.applySnapshot({
+        flowRunId: 'run-1',
+        state: state('COMPLETED', 'Completed', '2025-06-12T10:06:00Z'),
+      }),
+    ).toBe('finished');
+  });
+
+  it('ignores runs flowdesk did not start', async () => {
+    const { h, follower } = await setup();
+    expect(
+      await follower.applySnapshot({
+        flowRunId: 'someone-elses',
+        state: state('RUNNING', 'Running', '2025-06-12T10:01:00Z'),
+      }),
+    ).toBe('ignored');
+    expect(h.notifier.events).toEqual([]);
+  });
+
+  it('asks for input when a run pauses with an input schema', async () => {
+    const { h, follower } = await setup();
+    const schema = { type: 'object', properties: { approved: { type: 'boolean' } } };
+    h.prefect.runInputs.set('run-1/paused-1-schema', JSON.stringify(schema));
+    h.prefect.setState('run-1', state('PAUSED', 'Paused', '2025-06-12T10:02:00Z'), {
+      pauseInputKeyset: { schema: 'paused-1-schema', description: 'Approve the reset?' },
+    });
+    expect(
+      await follower.applySnapshot({
+        flowRunId: 'run-1',
+        state: state('PAUSED', 'Paused', '2025-06-12T10:02:00Z'),
+      }),
+    ).toBe('updated');
+    expect(h.notifier.events.at(-1)?.event).toEqual({
+      kind: 'paused_for_input',
+      schema,
+      description: 'Approve the reset?',
+    });
+  });
+
+  it('pollOnce reads followed runs in one batch and applies them', async () => {
+    const { h, requestId, follower } = await setup();
+    h.prefect.setState('run-1', state('RUNNING', 'Running', '2025-06-12T10:01:00Z'), {
+      startTime: '2025-06-12T10:01:00Z',
+    });
+    expect(await follower.pollOnce()).toBe(1);
+    expect(h.prefect.readFlowRunsCalls).toEqual([['run-1']]);
+    expect((await h.store.getRequest(requestId))?.run).toMatchObject({
+      state: { type: 'RUNNING' },
+      startedAt: '2025-06-12T10:01:00Z',
+    });
+    h.prefect.setState('run-1', state('COMPLETED', 'Completed', '2025-06-12T10:02:00Z'));
+    expect(await follower.pollOnce()).toBe(1);
+    expect(await follower.pollOnce()).toBe(0);
+    expect(h.prefect.readFlowRunsCalls).toHaveLength(2);
+  });
+
+  it('with two replicas on one store only the lease holder polls a run', async () => {
+    const { h, follower } = await setup('replica-a');
+    const other = makeFollower(h, 'replica-b');
+    h.prefect.setState('run-1', state('RUNNING', 'Running', '2025-06-12T10:01:00Z'));
+    await Promise.all([follower.pollOnce(), other.pollOnce()]);
+    expect(h.prefect.readFlowRunsCalls).toEqual([['run-1']]);
+    await other.pollOnce();
+    expect(h.prefect.readFlowRunsCalls).toHaveLength(1);
+    await follower.pollOnce();
+    expect(h.prefect.readFlowRunsCalls).toHaveLength(2);
+    h.clock.advance(20_000);
+    await other.pollOnce();
+    expect(h.prefect.readFlowRunsCalls).toHaveLength(3);
+  });
+});
