@@ -165,6 +165,8 @@ export interface RequestRecord {
   scheduledAt?: string;
   approvals: Approval[];
   rejectedBy?: string;
+  /** Who pressed Run (the requester or an admin). */
+  confirmedBy?: string;
   closedReason?: string;
   cancelledBy?: string;
   run?: RunInfo;
