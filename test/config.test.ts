@@ -64,7 +64,12 @@ describe('prefectUiUrl', () => {
 
 describe('loadConfig with a copied .env.example', () => {
   it('treats empty optional values as unset', () => {
-    const config = loadConfig({ OPENAI_BASE_URL: '', PREFECT_UI_URL: ' ', SLACK_BOT_TOKEN: '', FLOWDESK_ADMINS: '' });
+    const config = loadConfig({
+      OPENAI_BASE_URL: '',
+      PREFECT_UI_URL: ' ',
+      SLACK_BOT_TOKEN: '',
+      FLOWDESK_ADMINS: '',
+    });
     expect(config.OPENAI_BASE_URL).toBeUndefined();
     expect(config.PREFECT_UI_URL).toBeUndefined();
     expect(config.SLACK_BOT_TOKEN).toBeUndefined();
