@@ -86,14 +86,15 @@ export function createPrefectWebhookHandler(deps: PrefectWebhookDeps): NodeHandl
 
     const parsed = parsePrefectEvent(json);
     if (!parsed.ok) {
+      const reason = clipReason(parsed.error);
       if (parsed.ignorable) {
         count('ignored');
-        logger.debug({ reason: parsed.error }, 'webhook: event ignored');
-        return send(res, 202, { accepted: false, ignored: true, reason: parsed.error });
+        logger.debug({ reason }, 'webhook: event ignored');
+        return send(res, 202, { accepted: false, ignored: true, reason });
       }
       count('invalid');
-      logger.warn({ remote, reason: parsed.error }, 'webhook: invalid event');
-      return send(res, 400, { error: parsed.error });
+      logger.warn({ remote, reason }, 'webhook: invalid event');
+      return send(res, 400, { error: reason });
     }
 
     const event = parsed.event;
@@ -121,6 +122,20 @@ export function createPrefectWebhookHandler(deps: PrefectWebhookDeps): NodeHandl
       send(res, 500, { error: 'internal error' });
     }
   };
+}
+
+/** Longest reason echoed back or logged: enough to recognise the event, not a copy of the body. */
+export const MAX_REASON_CHARS = 200;
+
+/**
+ * A reason quotes the sender's own values (`prefect.resource.id`, the event name), which can be as
+ * long as the body limit: echoing them whole would turn every ignored event into a reflected copy.
+ */
+function clipReason(reason: string): string {
+  if (reason.length <= MAX_REASON_CHARS) return reason;
+  // Counted in code points so an emoji is never cut in half.
+  const points = Array.from(reason.slice(0, MAX_REASON_CHARS * 2));
+  return points.length <= MAX_REASON_CHARS ? reason : `${points.slice(0, MAX_REASON_CHARS - 1).join('')}…`;
 }
 
 /** Reads the whole body, failing as soon as it grows past `limit` (Content-Length is checked first). */

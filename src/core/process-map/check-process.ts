@@ -42,7 +42,8 @@ function checkParameters(process: ParsedProcess, checkFragment: FragmentChecker)
       continue;
     }
     for (const problem of checkFragment(fragment)) {
-      problems.push({ path: [...base, ...problem.path], message: problem.message });
+      const label = problem.label && [...base, ...problem.label];
+      problems.push({ path: [...base, ...problem.path], message: problem.message, ...(label && { label }) });
     }
   }
   return problems;

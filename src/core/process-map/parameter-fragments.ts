@@ -6,6 +6,8 @@
  */
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
+import { MAX_PATTERN_LENGTH } from '../params/is-safe-pattern';
+import { findUnsafePatterns, type UnsafePattern } from '../params/unsafe-schema-patterns';
 import type { JsonSchema } from '../types';
 
 export type PathSegment = string | number;
@@ -58,15 +60,48 @@ export function createFragmentChecker(): FragmentChecker {
   return (fragment) => {
     const { schema } = splitRequiredFlag(fragment);
     if (!ajv.validateSchema(schema)) return [metaSchemaProblem(ajv.errors ?? [])];
+    // Before anything runs a pattern: the default check below would hang on `^(a+)+$`.
+    const unsafe = findUnsafePatterns(schema).map((found) => unsafePatternProblem(found, schema));
     let validate: ReturnType<Ajv['compile']>;
     try {
       validate = ajv.compile(schema);
     } catch (error) {
-      return [compileProblem(error)];
+      return [compileProblem(error), ...unsafe];
     }
+    if (unsafe.length > 0) return unsafe;
     if (!('default' in schema)) return [];
     return checkDefault(schema.default, validate);
   };
+}
+
+/**
+ * A pattern flowdesk will not run (it would also run on users' values at request time). The problem
+ * is placed on the default when there is one — that is the value whose check it stopped — and on the
+ * pattern otherwise; the label always names the schema that holds the pattern.
+ */
+function unsafePatternProblem(found: UnsafePattern, fragment: JsonSchema): PathProblem {
+  const isKey = found.path.at(-2) === 'patternProperties';
+  const holder = found.path.slice(0, isKey ? -2 : -1);
+  const what = isKey ? `patternProperties name ${quote(found.pattern)}` : `pattern ${quote(found.pattern)}`;
+  const hasDefault = 'default' in fragment;
+  const message = `${what} ${whyUnsafe(found.reason)}${hasDefault ? ' (so the default was not checked)' : ''}`;
+  return { path: hasDefault ? ['default'] : found.path, label: holder, message };
+}
+
+function whyUnsafe(reason: string): string {
+  if (reason === 'nested quantifier' || reason === 'backreference') {
+    return `may take exponential time (${reason}); simplify it`;
+  }
+  if (reason.startsWith('longer than')) {
+    return `is longer than ${MAX_PATTERN_LENGTH} characters, too long to be sure it runs in bounded time; shorten it`;
+  }
+  return `is ${reason}`;
+}
+
+/** The pattern as JSON, cut short: a 500-character pattern would drown the message. */
+function quote(pattern: string): string {
+  const points = Array.from(pattern);
+  return JSON.stringify(points.length > 60 ? `${points.slice(0, 59).join('')}…` : pattern);
 }
 
 function checkDefault(value: unknown, validate: ReturnType<Ajv['compile']>): PathProblem[] {

@@ -30,6 +30,32 @@ describe('toPlainText', () => {
   });
 });
 
+describe('toPlainText on adversarial text', () => {
+  // Each of these used to make a `[^>]+`-style pattern rescan the rest of the text from every `<`.
+  it.each(['<http://a', '<https://a|b', '<mailto:a', '<@UBOT1|x', '<#C1|x', '<!here|x', '<<>'])(
+    'reads 100k characters of %j repeated in well under 200 ms',
+    (unit) => {
+      const input = unit.repeat(Math.ceil(100_000 / unit.length));
+      const started = performance.now();
+      const plain = toPlainText(input, 'UBOT1');
+      expect(performance.now() - started).toBeLessThan(200);
+      expect(plain.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('still unwraps a token that follows unclosed brackets', () => {
+    expect(toPlainText('<http://a <http://a <https://b.example|docs> <mailto:x', 'UBOT1')).toBe(
+      '<http://a <http://a docs (https://b.example) <mailto:x',
+    );
+  });
+
+  it('leaves a link with no address before the bar as written', () => {
+    expect(toPlainText('<http://|x> and <https://> and <@UBOT1|flowdesk>', 'UBOT1')).toBe(
+      'http://|x and <https://> and',
+    );
+  });
+});
+
 describe('mentionsUser', () => {
   it('finds a mention of the bot', () => {
     expect(mentionsUser('hey <@UBOT1> there', 'UBOT1')).toBe(true);

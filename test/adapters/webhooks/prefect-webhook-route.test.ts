@@ -3,6 +3,7 @@ import http from 'node:http';
 import { connectRedis } from '../../../src/adapters/store/redis-connection';
 import {
   createPrefectWebhookHandler,
+  MAX_REASON_CHARS,
   type WebhookOutcome,
 } from '../../../src/adapters/webhooks/prefect-webhook-route';
 import { createRedisEventQueue } from '../../../src/adapters/webhooks/redis-event-queue';
@@ -162,6 +163,22 @@ describe('POST /webhooks/prefect', () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ accepted: false, ignored: true });
     expect(await streamLength()).toBe(0);
+  });
+
+  it('echoes at most a short, clipped reason for an ignored event, not its whole resource id', async () => {
+    const event = loadSampleEvent('completed');
+    event.event = 'prefect.deployment.updated';
+    const marker = 'x'.repeat(LIMIT / 2);
+    event.resource = { 'prefect.resource.id': `prefect.deployment.${marker}` };
+    const response = await post(event);
+    expect(response.status).toBe(202);
+    const answer = (await response.json()) as { ignored: boolean; reason: string };
+    expect(answer.ignored).toBe(true);
+    expect(answer.reason).toMatch(
+      /^not a flow-run state event \(prefect\.deployment\.updated on prefect\.deployment\.x+…$/,
+    );
+    expect(Array.from(answer.reason).length).toBeLessThanOrEqual(MAX_REASON_CHARS);
+    expect(env.logText()).not.toContain(marker);
   });
 
   it('never logs the secret or a presented token', async () => {

@@ -291,6 +291,82 @@ describe('buildCatalog: parameters', () => {
   });
 });
 
+describe('buildCatalog: patterns that could hang a backtracking regex (ReDoS)', () => {
+  const params = (lines: string) => mapWith(`    parameters:\n${lines}`);
+
+  it.each([
+    ['^(a+)+$', 'nested quantifier'],
+    ['(a|aa)+', 'nested quantifier'],
+    ['(.*a){2,}', 'nested quantifier'],
+    ['^(a)\\1$', 'backreference'],
+  ])('rejects %j on its own line, naming the parameter and the reason', (pattern, reason) => {
+    // Single-quoted YAML keeps backslashes as written.
+    const problems = problemsOf(params(`      code:\n        type: string\n        pattern: '${pattern}'`));
+    expect(problems).toEqual([
+      `m.yaml:11: processes[0].parameters.code: pattern ${JSON.stringify(pattern)} may take exponential time (${reason}); simplify it`,
+    ]);
+  });
+
+  it('places the problem on the default it stopped from being checked, quickly', () => {
+    const started = Date.now();
+    const problems = problemsOf(
+      params(
+        `      code:\n        type: string\n        pattern: "^(a+)+$"\n        default: "${'a'.repeat(24)}!"`,
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(problems).toEqual([
+      'm.yaml:12: processes[0].parameters.code: pattern "^(a+)+$" may take exponential time (nested quantifier); simplify it (so the default was not checked)',
+    ]);
+  });
+
+  it('finds unsafe patterns nested in items and patternProperties', () => {
+    const problems = problemsOf(
+      params(
+        [
+          '      hosts:',
+          '        type: array',
+          '        items: {type: string, pattern: "^([a-z]+)*$"}',
+          '      labels:',
+          '        type: object',
+          '        patternProperties:',
+          '          "^(x+)+$": {type: string}',
+        ].join('\n'),
+      ),
+    );
+    expect(problems).toEqual([
+      'm.yaml:11: processes[0].parameters.hosts.items: pattern "^([a-z]+)*$" may take exponential time (nested quantifier); simplify it',
+      'm.yaml:15: processes[0].parameters.labels: patternProperties name "^(x+)+$" may take exponential time (nested quantifier); simplify it',
+    ]);
+  });
+
+  it('rejects a pattern over 500 characters and keeps the message short', () => {
+    const long = `^${'[a-z]'.repeat(101)}$`;
+    const problems = problemsOf(params(`      code:\n        type: string\n        pattern: "${long}"`));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^m\.yaml:11: processes\[0\]\.parameters\.code: pattern "\^\[a-z\].*…" is longer than 500 characters/,
+    );
+    expect(problems[0]!.length).toBeLessThan(250);
+  });
+
+  it('accepts the unambiguous repeated groups people write (slugs, lists, dotted names)', () => {
+    const { problems } = buildCatalog([
+      {
+        path: 'm.yaml',
+        text: params(
+          [
+            '      slug: {type: string, pattern: "^[a-z0-9]+(?:-[a-z0-9]+)*$", default: "a-b-c"}',
+            "      ip: {type: string, pattern: '^(\\d{1,3}\\.){3}\\d{1,3}$', default: '10.0.0.1'}",
+            '      verb: {type: string, pattern: "^(GET|POST)$"}',
+          ].join('\n'),
+        ),
+      },
+    ]);
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('buildCatalog: aliases', () => {
   const withAlias = (alias: string) =>
     mapWith(

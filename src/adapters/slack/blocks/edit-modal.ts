@@ -191,41 +191,38 @@ export function parseEditSubmission(
 ): ParsedSubmission {
   const values: ParameterValues = {};
   const errors: Record<string, string> = {};
-  for (const [blockId, byAction] of Object.entries(stateValues)) {
+  // `view.state.values` reaches us as whatever JSON the request carried: anything not shaped like
+  // `{ [blockId]: { [actionId]: element } }` is skipped rather than trusted.
+  if (!isRecord(stateValues)) return { values, errors };
+  for (const [blockId, byAction] of Object.entries(stateValues as Record<string, unknown>)) {
     const parsed = parseParamBlockId(blockId);
-    const element = byAction[PARAM_ACTION_ID];
-    if (!parsed || !element) continue;
+    if (!parsed || !isRecord(byAction)) continue;
+    const element = Object.hasOwn(byAction, PARAM_ACTION_ID) ? byAction[PARAM_ACTION_ID] : undefined;
+    if (!isRecord(element)) continue;
     const result = convert(parsed.kind, element);
     if ('error' in result) errors[blockId] = result.error;
-    else if (result.value !== undefined) values[parsed.name] = result.value;
+    else if (result.value !== undefined) setOwn(values, parsed.name, result.value);
   }
   return { values, errors };
 }
 
 type Converted = { value: unknown } | { error: string };
 
-function convert(kind: FieldKind, element: SubmittedElement): Converted {
+const UNEXPECTED = 'Unexpected value.';
+
+function convert(kind: FieldKind, element: Record<string, unknown>): Converted {
   const text = typeof element.value === 'string' ? element.value : undefined;
   switch (kind) {
     case 'boolean':
-      return { value: (element.selected_options ?? []).some((o) => o.value === 'true') };
+      return convertChecked(element.selected_options);
     case 'date':
-      return { value: element.selected_date || undefined };
+      return convertDate(element.selected_date);
     case 'datetime':
-      return {
-        value:
-          typeof element.selected_date_time === 'number'
-            ? new Date(element.selected_date_time * 1000).toISOString()
-            : undefined,
-      };
+      return convertDateTime(element.selected_date_time);
     case 'enum':
-      return element.selected_option ? parseJson(element.selected_option.value) : { value: undefined };
-    case 'multi': {
-      const selected = element.selected_options ?? [];
-      const parsed = selected.map((o) => parseJson(o.value));
-      const bad = parsed.find((p) => 'error' in p);
-      return bad ?? { value: parsed.map((p) => (p as { value: unknown }).value) };
-    }
+      return convertSelected(element.selected_option);
+    case 'multi':
+      return convertMulti(element.selected_options);
     case 'integer':
     case 'number': {
       if (text === undefined || text.trim() === '') return { value: undefined };
@@ -248,6 +245,51 @@ function convert(kind: FieldKind, element: SubmittedElement): Converted {
     default:
       return { value: text === undefined || text === '' ? undefined : text };
   }
+}
+
+/** Checkboxes: ticked when an option with value "true" is selected; absent options = unticked. */
+function convertChecked(selected: unknown): Converted {
+  if (selected === undefined || selected === null) return { value: false };
+  if (!Array.isArray(selected)) return { error: UNEXPECTED };
+  return { value: selected.some((option) => isRecord(option) && option.value === 'true') };
+}
+
+function convertDate(selected: unknown): Converted {
+  if (selected === undefined || selected === null || selected === '') return { value: undefined };
+  return typeof selected === 'string' ? { value: selected } : { error: UNEXPECTED };
+}
+
+/** Slack sends epoch seconds; anything that is not a representable instant is refused, not thrown on. */
+function convertDateTime(seconds: unknown): Converted {
+  if (seconds === undefined || seconds === null) return { value: undefined };
+  const date = typeof seconds === 'number' ? new Date(seconds * 1000) : undefined;
+  if (!date || !Number.isFinite(date.getTime())) return { error: 'Pick a valid date and time.' };
+  return { value: date.toISOString() };
+}
+
+function convertSelected(option: unknown): Converted {
+  if (option === undefined || option === null) return { value: undefined };
+  return isRecord(option) && typeof option.value === 'string'
+    ? parseJson(option.value)
+    : { error: UNEXPECTED };
+}
+
+function convertMulti(selected: unknown): Converted {
+  if (selected === undefined || selected === null) return { value: [] };
+  if (!Array.isArray(selected)) return { error: UNEXPECTED };
+  const parsed = selected.map(convertSelected);
+  const bad = parsed.find((p) => 'error' in p || p.value === undefined);
+  if (bad) return 'error' in bad ? bad : { error: UNEXPECTED };
+  return { value: parsed.map((p) => (p as { value: unknown }).value) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Sets an own property even for names like `__proto__`, which plain assignment would not. */
+function setOwn(target: ParameterValues, name: string, value: unknown): void {
+  Object.defineProperty(target, name, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function parseJson(text: string, message = 'Unexpected value.'): Converted {

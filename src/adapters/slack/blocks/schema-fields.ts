@@ -96,10 +96,22 @@ function resolve(node: JsonSchema, root: JsonSchema, depth: number): Resolved {
   return { schema: node, nullable: false };
 }
 
+/** The definition a local ref points at; `{}` (an unknown ref, shown as a JSON field) when there is none. */
 function lookupRef(ref: string, root: JsonSchema): JsonSchema {
   const match = ref.match(/^#\/(definitions|\$defs)\/(.+)$/);
   if (!match) return {};
-  return asRecord(asRecord(root[match[1]])[decodeURIComponent(match[2])]);
+  const name = decodeRefName(match[2]);
+  const table = asRecord(root[match[1]]);
+  return name !== undefined && Object.hasOwn(table, name) ? asRecord(table[name]) : {};
+}
+
+/** A malformed `%` escape (`#/definitions/%E0%A4%A`) makes the ref unresolvable, not a URIError. */
+function decodeRefName(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
 }
 
 function toField(name: string, resolved: Resolved, isRequired: boolean): SchemaField {

@@ -95,6 +95,27 @@ describe('schemaFields', () => {
   });
 });
 
+describe('schemaFields with unresolvable refs', () => {
+  it('treats a ref with a malformed % escape like any unknown ref (a JSON field)', () => {
+    const fields = schemaFields({
+      type: 'object',
+      properties: {
+        broken: { $ref: '#/definitions/%E0%A4%A', title: 'Broken' },
+        missing: { $ref: '#/definitions/Nope' },
+        inherited: { $ref: '#/definitions/constructor' },
+        spaced: { $ref: '#/definitions/My%20Enum' },
+      },
+      definitions: { 'My Enum': { enum: ['a', 'b'], type: 'string' } },
+    });
+    expect(fields.map((f) => [f.name, f.kind, f.label])).toEqual([
+      ['broken', 'json', 'Broken'],
+      ['inherited', 'json', 'inherited'],
+      ['missing', 'json', 'missing'],
+      ['spaced', 'enum', 'spaced'],
+    ]);
+  });
+});
+
 describe('editModal', () => {
   const request = buildRequest({
     parameters: {
@@ -227,6 +248,56 @@ describe('parseEditSubmission', () => {
       'param|json|window': 'This is not valid JSON.',
       'param|integer|n': 'Enter a whole number.',
     });
+  });
+});
+
+describe('parseEditSubmission on malformed state (it reaches us unchecked)', () => {
+  it('refuses a date-time outside what a Date can hold, on its own block', () => {
+    const parsed = parseEditSubmission({
+      'param|datetime|at': { value: { selected_date_time: 8_640_000_000_000.001 } },
+      'param|datetime|ok': { value: { selected_date_time: 1740817800 } },
+    });
+    expect(parsed.errors).toEqual({ 'param|datetime|at': 'Pick a valid date and time.' });
+    expect(parsed.values).toEqual({ ok: new Date(1740817800 * 1000).toISOString() });
+  });
+
+  it('answers a per-field error for options that are not option objects', () => {
+    const state = {
+      'param|boolean|flag': { value: { selected_options: [null] } },
+      'param|boolean|notlist': { value: { selected_options: 'true' } },
+      'param|multi|teams': { value: { selected_options: [{ value: '"red"' }, 7] } },
+      'param|enum|region': { value: { selected_option: { value: 42 } } },
+      'param|date|day': { value: { selected_date: 20250402 } },
+    };
+    const parsed = parseEditSubmission(state as unknown as Parameters<typeof parseEditSubmission>[0]);
+    // A null option is simply not a ticked one; the other shapes cannot be read at all.
+    expect(parsed.values).toEqual({ flag: false });
+    expect(Object.keys(parsed.errors).sort()).toEqual([
+      'param|boolean|notlist',
+      'param|date|day',
+      'param|enum|region',
+      'param|multi|teams',
+    ]);
+  });
+
+  it('skips blocks and elements that are not objects', () => {
+    const state = {
+      'param|string|a': null,
+      'param|string|b': { value: null },
+      'param|string|c': { value: ['x'] },
+      'param|string|d': 'text',
+      'param|string|e': { value: { value: 'kept' } },
+    };
+    const parsed = parseEditSubmission(state as unknown as Parameters<typeof parseEditSubmission>[0]);
+    expect(parsed).toEqual({ values: { e: 'kept' }, errors: {} });
+  });
+
+  it('keeps a parameter named __proto__ as an ordinary value', () => {
+    const parsed = parseEditSubmission({
+      'param|json|__proto__': { value: { value: '{"polluted": true}' } },
+    });
+    expect(Object.hasOwn(parsed.values, '__proto__')).toBe(true);
+    expect((parsed.values as { polluted?: unknown }).polluted).toBeUndefined();
   });
 });
 
