@@ -12,6 +12,7 @@ import type {
   Logger,
   Notifier,
   PrefectPort,
+  ResultAnswerer,
   Router,
   Store,
 } from '../ports';
@@ -49,6 +50,8 @@ export interface EngineDeps {
   /** A request stuck in `submitting` this long (a crash mid-submit) may be submitted again (default 2 min). */
   submitStaleMs?: number;
   metrics?: EngineMetrics;
+  /** Answers questions about a finished run with a model; absent = answered from the run's data alone. */
+  resultAnswerer?: ResultAnswerer;
 }
 
 export interface EngineContext extends EngineDeps {
@@ -72,7 +75,11 @@ export function createEngineContext(deps: EngineDeps): EngineContext {
     maxContextTurns: deps.maxContextTurns ?? 12,
     submitStaleMs: deps.submitStaleMs ?? 2 * 60 * 1000,
     access: createAccess({ catalog: deps.catalog, directory: deps.directory }),
-    schemas: createParameterSchemas({ prefect: deps.prefect, logger: deps.logger }),
+    schemas: createParameterSchemas({
+      prefect: deps.prefect,
+      logger: deps.logger,
+      now: () => deps.clock.now().getTime(),
+    }),
     validator: createParameterValidator(),
     // Adapters may vouch for admin rights (Slack workspace admins); the configured list always counts.
     isAdmin: (userId, claimed) => claimed === true || deps.admins.includes(userId),

@@ -26,11 +26,31 @@ export interface ParameterSchemas {
 export const PREFECT_DOWN_NOTICE =
   'Prefect is not reachable right now, so I checked the parameters against the process map only.';
 
+/**
+ * After Prefect failed to answer for a process, its lookups use the map alone for this long without
+ * asking again: one message looks a schema up more than once, and during an outage each lookup would
+ * otherwise wait out the client's retries again. Short, so the schemas come back by themselves.
+ */
+export const PREFECT_DOWN_RECHECK_MS = 10_000;
+
 export function createParameterSchemas(deps: {
   prefect: PrefectPort | null;
   logger: Logger;
+  /** Milliseconds now (the engine's clock); without it every lookup asks Prefect. */
+  now?: () => number;
 }): ParameterSchemas {
   const cache = new Map<string, { process: ProcessDef; key: string; merged: MergedParameters }>();
+  /** When Prefect last failed to answer for a process's deployment. */
+  const unreachableAt = new Map<string, number>();
+  const recentlyUnreachable = (process: ProcessDef) => {
+    const at = unreachableAt.get(process.id);
+    return at !== undefined && deps.now !== undefined && deps.now() - at < PREFECT_DOWN_RECHECK_MS;
+  };
+  const mapOnly = (process: ProcessDef): SchemaLookup => ({
+    merged: merge(process, null),
+    deployment: null,
+    notice: PREFECT_DOWN_NOTICE,
+  });
 
   const merge = (process: ProcessDef, deployment: DeploymentInfo | null): MergedParameters => {
     const key = deployment
@@ -58,16 +78,19 @@ export function createParameterSchemas(deps: {
   return {
     async forProcess(process) {
       if (!deps.prefect) return { merged: merge(process, null), deployment: null };
+      if (recentlyUnreachable(process)) return mapOnly(process);
       try {
         const deployment = await deps.prefect.getDeployment(process.deployment);
+        unreachableAt.delete(process.id);
         return { merged: merge(process, deployment), deployment };
       } catch (error) {
         if (isFlowdeskError(error) && error.code === 'prefect_unavailable') {
+          if (deps.now) unreachableAt.set(process.id, deps.now());
           deps.logger.warn(
             { processId: process.id, err: error.message },
             'Prefect unreachable; map-only schema',
           );
-          return { merged: merge(process, null), deployment: null, notice: PREFECT_DOWN_NOTICE };
+          return mapOnly(process);
         }
         if (isFlowdeskError(error) && error.code === 'prefect_not_found') {
           throw new FlowdeskError('prefect_not_found', `deployment ${process.deployment} not found`, {

@@ -5,7 +5,7 @@
  * to `awaiting_confirmation` so Run can be pressed again.
  */
 import type { Reply } from '../engine-api';
-import { asFlowdeskError } from '../errors';
+import { asFlowdeskError, FlowdeskError } from '../errors';
 import type { CreateFlowRunInput, FlowRunSnapshot } from '../ports';
 import { isTerminalState, type ProcessDef, type RequestRecord, type RunInfo } from '../types';
 import { audit } from './audit';
@@ -57,6 +57,21 @@ async function createRun(
     ctx.logger.warn({ requestId: request.id, err: asFlowdeskError(error).message }, 'create flow run failed');
     return [errorReply(ctx.logger, error)];
   }
+  try {
+    return await recordRun(ctx, request, process, actorId, snapshot);
+  } catch (error) {
+    // The run exists in Prefect now: "nothing was changed" would be false, and Run must stay safe.
+    return [errorReply(ctx.logger, startedButNotRecorded(ctx, snapshot, error))];
+  }
+}
+
+async function recordRun(
+  ctx: EngineContext,
+  request: RequestRecord,
+  process: ProcessDef,
+  actorId: string,
+  snapshot: FlowRunSnapshot & { created: boolean },
+): Promise<Reply[]> {
   await ctx.store.indexRun(snapshot.id, request.id);
   const run = runInfo(ctx, snapshot);
   const terminal = isTerminalState(run.state.type);
@@ -91,7 +106,9 @@ export function flowRunInput(
     `request:${request.id}`,
     ...approvers.map((id) => `approved-by:${id}`),
   ];
-  const approvedBy = approvers.length > 0 ? `, approved by ${approvers.join(', ')}` : '';
+  // Prefect's UI shows the run name: people's names there, their Slack ids in the tags.
+  const approverNames = request.approvals.map((approval) => approval.name ?? approval.userId);
+  const approvedBy = approverNames.length > 0 ? `, approved by ${approverNames.join(', ')}` : '';
   return {
     deploymentId,
     parameters: request.parameters,
@@ -99,8 +116,13 @@ export function flowRunInput(
     tags: [...new Set(tags)],
     name: `${process.id} for ${request.requester.name}${approvedBy}`,
     ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
-    stateMessage: `Requested by ${request.requester.name} (${request.requester.id}) via flowdesk${approvedBy}`,
+    stateMessage: `Requested by ${request.requester.name} (${request.requester.id}) via flowdesk${approvedByWithIds(request)}`,
   };
+}
+
+function approvedByWithIds(request: RequestRecord): string {
+  const who = request.approvals.map((a) => (a.name ? `${a.name} (${a.userId})` : a.userId));
+  return who.length > 0 ? `, approved by ${who.join(', ')}` : '';
 }
 
 function runInfo(ctx: EngineContext, snapshot: FlowRunSnapshot): RunInfo {
@@ -113,6 +135,26 @@ function runInfo(ctx: EngineContext, snapshot: FlowRunSnapshot): RunInfo {
     ...(snapshot.startTime ? { startedAt: snapshot.startTime } : {}),
     ...(snapshot.endTime ? { endedAt: snapshot.endTime } : {}),
   };
+}
+
+/**
+ * The request stays `submitting`: once it is stale, Run takes it over and Prefect's idempotency key
+ * (the request id) hands back this same run, which is then recorded and followed.
+ */
+function startedButNotRecorded(ctx: EngineContext, snapshot: FlowRunSnapshot, error: unknown): FlowdeskError {
+  const failure = asFlowdeskError(error);
+  const why = failure.code === 'store_unavailable' ? ' because its state store (Redis) is unreachable' : '';
+  const name = snapshot.name ? ` ${snapshot.name}` : '';
+  return new FlowdeskError(
+    failure.code,
+    `flow run ${snapshot.id} created but not recorded: ${failure.message}`,
+    {
+      cause: error,
+      userMessage:
+        `The flow run${name} was started in Prefect (${ctx.prefect!.runUrl(snapshot.id)}), but flowdesk could not record it${why}, ` +
+        'so this thread may not follow it yet. Press Run again in a few minutes to link it here: that will not start a second run.',
+    },
+  );
 }
 
 async function reopenAfterFailure(ctx: EngineContext, requestId: string): Promise<void> {
