@@ -9,15 +9,27 @@ import { loadCatalogFromPath, loadCatalogResult } from '../adapters/process-map-
 import type { RunEventSink } from '../adapters/webhooks/run-event-sink';
 import type { Config } from '../config';
 import { createEngine, type FlowdeskEngine } from '../core/engine/create-engine';
-import type { Directory, Logger, Notifier, PrefectPort, Router, Shortlister, Store } from '../core/ports';
+import type {
+  Clock,
+  Directory,
+  Logger,
+  Notifier,
+  PrefectPort,
+  Router,
+  Shortlister,
+  Store,
+} from '../core/ports';
+import type { ProgressRefresher } from '../core/results/progress-refresher';
 import { createRunFollower, type RunFollower } from '../core/run-follower';
-import { choosePrefect } from './choose-prefect';
-import { chooseRouter, type RouterMode } from './choose-router';
+import { createRunInputService, type RunInputService } from '../core/run-input/run-input-service';
+import { choosePrefect, type PrefectTuning } from './choose-prefect';
+import { chooseRouter, type LlmTuning, type RouterMode } from './choose-router';
 import { chooseStore } from './choose-store';
 import { createLogAuditSink } from './log-audit-sink';
 import { createReloadableCatalog, type ReloadableCatalog } from './reloadable-catalog';
 import { createRequestIds } from './request-ids';
 import { createRunEventSink } from './run-event-sink';
+import { createRuntimeProgress } from './runtime-progress';
 import { createSwitchableDirectory, createSwitchableNotifier } from './switchable-ports';
 import { systemClock } from './system-clock';
 
@@ -30,6 +42,12 @@ export interface RuntimeOptions {
   logger: Logger;
   /** Prometheus counters (flowdesk start). */
   metrics?: FlowdeskMetrics;
+  /** Client timeouts and retries; the defaults suit production, fault tests shorten them. */
+  tuning?: { prefect?: PrefectTuning; llm?: LlmTuning };
+  /** "Now" for the engine, the store and the run follower (tests pin it); default the system clock. */
+  clock?: Clock;
+  /** Least time between two progress reads (and card redraws) of one run; default 3000 ms. */
+  progressIntervalMs?: number;
 }
 
 export interface Runtime {
@@ -45,8 +63,12 @@ export interface Runtime {
   shortlister: Shortlister;
   engine: FlowdeskEngine;
   follower: RunFollower;
+  /** Answers runs paused for input (Slack modal, terminal `/input`). */
+  runInput: RunInputService;
   /** For the Prefect webhook worker. */
   runEventSink: RunEventSink;
+  /** Redraws status cards from progress artifacts; tick it periodically (null in dry run). */
+  progress: ProgressRefresher | null;
   /** One line per dependency, for banners and start-up logs. */
   modes: { prefect: string; router: string; store: string; routerKind: 'local' | 'llm' };
   setNotifier(notifier: Notifier): void;
@@ -56,6 +78,7 @@ export interface Runtime {
 
 export async function buildRuntime(config: Config, options: RuntimeOptions): Promise<Runtime> {
   const { logger, metrics } = options;
+  const clock = options.clock ?? systemClock;
   const chat = options.mode === 'chat';
   const catalog = await createReloadableCatalog(options.processMapsPath, {
     loadCatalogFromPath,
@@ -66,13 +89,24 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
     redisUrl: config.REDIS_URL,
     prefix,
     logger,
-    clock: systemClock,
+    clock,
     allowMemory: chat,
     ...(metrics ? { onError: metrics.countRedisError } : {}),
   });
-  const prefectChoice = await choosePrefect(config, logger, { dryRun: options.dryRun === true, probe: chat });
+  const prefectChoice = await choosePrefect(config, logger, {
+    dryRun: options.dryRun === true,
+    probe: chat,
+    ...(options.tuning?.prefect ? { tuning: options.tuning.prefect } : {}),
+  });
   const routerMode = options.router ?? config.FLOWDESK_ROUTER;
-  const routerChoice = chooseRouter(config, catalog, logger, routerMode, metrics?.countLlmUsage);
+  const routerChoice = chooseRouter(
+    config,
+    catalog,
+    logger,
+    routerMode,
+    metrics?.countLlmUsage,
+    options.tuning?.llm,
+  );
   const notifier = createSwitchableNotifier(logger);
   const directory = createSwitchableDirectory();
   const audit = createLogAuditSink(logger);
@@ -84,18 +118,19 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
     directory,
     notifier,
     audit,
-    clock: systemClock,
+    clock,
     ids: createRequestIds(),
     logger: logger.child({ component: 'engine' }),
     admins: config.FLOWDESK_ADMINS,
     ...(metrics ? { metrics } : {}),
+    ...(routerChoice.resultAnswerer ? { resultAnswerer: routerChoice.resultAnswerer } : {}),
   });
   const follower = createRunFollower({
     store: storeChoice.store,
     prefect: prefectChoice.prefect,
     notifier,
     catalog,
-    clock: systemClock,
+    clock,
     logger: logger.child({ component: 'run-follower' }),
     audit,
     ...(metrics ? { metrics } : {}),
@@ -111,7 +146,29 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
     shortlister: routerChoice.shortlister,
     engine,
     follower,
+    runInput: createRunInputService({
+      store: storeChoice.store,
+      prefect: prefectChoice.prefect,
+      catalog,
+      clock,
+      audit,
+      logger: logger.child({ component: 'run-input' }),
+      admins: config.FLOWDESK_ADMINS,
+      directory,
+      follower,
+    }),
     runEventSink: createRunEventSink(follower),
+    progress: prefectChoice.prefect
+      ? createRuntimeProgress({
+          store: storeChoice.store,
+          prefect: prefectChoice.prefect,
+          catalog,
+          clock,
+          logger: logger.child({ component: 'progress' }),
+          notifier,
+          ...(options.progressIntervalMs === undefined ? {} : { minIntervalMs: options.progressIntervalMs }),
+        })
+      : null,
     modes: {
       prefect: prefectChoice.description,
       router: routerChoice.description,

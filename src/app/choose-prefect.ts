@@ -2,7 +2,7 @@
  * Live Prefect or dry run. `flowdesk chat` asks Prefect's health endpoint first (briefly) and
  * runs dry when it does not answer; `--dry-run` forces it. The bot always talks to Prefect.
  */
-import { createPrefectClient } from '../adapters/prefect/prefect-client';
+import { createPrefectClient, type PrefectClientOptions } from '../adapters/prefect/prefect-client';
 import { type Config, prefectUiUrl } from '../config';
 import type { Logger, PrefectPort } from '../core/ports';
 
@@ -11,8 +11,12 @@ export interface PrefectChoice {
   description: string;
 }
 
-export function createPrefect(config: Config, logger: Logger): PrefectPort {
+/** Timeout and retry policy of the Prefect client (tests shorten them; defaults suit production). */
+export type PrefectTuning = Pick<PrefectClientOptions, 'timeoutMs' | 'retry'>;
+
+export function createPrefect(config: Config, logger: Logger, tuning: PrefectTuning = {}): PrefectPort {
   return createPrefectClient({
+    ...tuning,
     apiUrl: config.PREFECT_API_URL,
     uiUrl: prefectUiUrl(config),
     ...(config.PREFECT_API_KEY ? { apiKey: config.PREFECT_API_KEY } : {}),
@@ -24,10 +28,10 @@ export function createPrefect(config: Config, logger: Logger): PrefectPort {
 export async function choosePrefect(
   config: Config,
   logger: Logger,
-  options: { dryRun: boolean; probe: boolean; probeTimeoutMs?: number },
+  options: { dryRun: boolean; probe: boolean; probeTimeoutMs?: number; tuning?: PrefectTuning },
 ): Promise<PrefectChoice> {
   if (options.dryRun) return { prefect: null, description: 'dry run (--dry-run): nothing will be started' };
-  const prefect = createPrefect(config, logger);
+  const prefect = createPrefect(config, logger, options.tuning);
   if (!options.probe) return { prefect, description: `live Prefect at ${config.PREFECT_API_URL}` };
   const healthy = await withTimeout(prefect.health(), options.probeTimeoutMs ?? 2000);
   if (!healthy) {

@@ -4,15 +4,20 @@
  * Both follow catalog reloads: the routing index is rebuilt when the catalog object changes.
  */
 import OpenAI from 'openai';
-import { createOpenAiRouter } from '../adapters/llm/openai-router';
+import { createOpenAiResultAnswerer } from '../adapters/llm/openai-result-answerer';
+import { createOpenAiRouter, type OpenAiRouterOptions } from '../adapters/llm/openai-router';
 import type { Config } from '../config';
 import { FlowdeskError } from '../core/errors';
-import type { CatalogSource, Logger, Router, Shortlister } from '../core/ports';
+import type { CatalogSource, Logger, ResultAnswerer, Router, Shortlister } from '../core/ports';
 import { createLocalRouter } from '../core/routing/local-router';
+import { matchAlias } from '../core/routing/match-alias';
 import { buildRoutingIndex } from '../core/routing/routing-index';
 import type { ProcessCatalog } from '../core/types';
 
 export type RouterMode = 'auto' | 'llm' | 'local';
+
+/** Per-attempt timeout and retries of the model call (tests shorten them; defaults suit production). */
+export type LlmTuning = Pick<OpenAiRouterOptions, 'timeoutMs' | 'maxRetries' | 'retryBaseDelayMs'>;
 
 export interface RouterChoice {
   router: Router;
@@ -20,6 +25,8 @@ export interface RouterChoice {
   shortlister: Shortlister;
   kind: 'local' | 'llm';
   description: string;
+  /** Answers questions about finished runs with the same client and model (LLM router only). */
+  resultAnswerer?: ResultAnswerer;
 }
 
 export function chooseRouter(
@@ -28,6 +35,7 @@ export function chooseRouter(
   logger: Logger,
   mode: RouterMode,
   onUsage?: (usage: { promptTokens: number; completionTokens: number; model: string }) => void,
+  tuning: LlmTuning = {},
 ): RouterChoice {
   const index = perCatalog(catalog, (current) => buildRoutingIndex(current.processes));
   const shortlister: Shortlister = {
@@ -52,7 +60,8 @@ export function chooseRouter(
     ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
     maxRetries: 0,
   });
-  const router = createOpenAiRouter({
+  const llm = createOpenAiRouter({
+    ...tuning,
     client,
     model: config.FLOWDESK_MODEL,
     shortlister,
@@ -60,10 +69,25 @@ export function chooseRouter(
     logger: logger.child({ component: 'llm-router' }),
     ...(onUsage ? { onUsage } : {}),
   });
+  const resultAnswerer = createOpenAiResultAnswerer({
+    client,
+    model: config.FLOWDESK_MODEL,
+    logger,
+    ...(tuning.timeoutMs === undefined ? {} : { timeoutMs: tuning.timeoutMs }),
+    ...(tuning.maxRetries === undefined ? {} : { maxRetries: tuning.maxRetries }),
+    ...(onUsage ? { onUsage } : {}),
+  });
+  // SPEC §4, cheapest first: an alias is an exact command and needs no model call (nor waits for
+  // a model that is down); the local router answers it.
+  const router: Router = {
+    route: (input) =>
+      matchAlias(input.text, input.candidates, input.schemas) ? local.route(input) : llm.route(input),
+  };
   const where = config.OPENAI_BASE_URL ? ` at ${config.OPENAI_BASE_URL}` : '';
   return {
     router,
     shortlister,
+    resultAnswerer,
     kind: 'llm',
     description: `LLM router (${config.FLOWDESK_MODEL}${where}), local router as fallback`,
   };

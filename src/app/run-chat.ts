@@ -50,7 +50,7 @@ export async function runChat(config: Config, options: ChatOptions, logger: Logg
     follower: runtime.follower,
     intervalMs: options.pollIntervalMs ?? 1000,
     logger,
-    onTick: () => runtime.engine.expireDue(),
+    onTick: () => Promise.all([runtime.engine.expireDue(), runtime.progress?.tick()]),
   });
   try {
     await runTerminalSession({
@@ -68,6 +68,7 @@ export async function runChat(config: Config, options: ChatOptions, logger: Logg
         mapsPath: options.processMapsPath,
       }),
       interactive: options.input.isTTY === true,
+      ...(runtime.prefect ? { runInput: runtime.runInput } : {}),
       settle: async (requestIds) => {
         await waitForRuns(runtime.store, requestIds, options.waitMs);
         await poller.stop(); // lets the last update (e.g. ✅ Completed) print before we end

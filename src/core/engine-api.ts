@@ -2,6 +2,7 @@
  * The one API the chat adapters (Slack, terminal) call. The same engine drives both, so a
  * conversation in the terminal and one in Slack take the same decisions.
  */
+import type { ResultAnswer } from './results/result-answer';
 import type { JsonSchema, ParameterValues, ProcessDef, Requester, RequestRecord, ThreadRef } from './types';
 
 export interface Suggestion {
@@ -22,7 +23,20 @@ export type Reply =
   | { kind: 'out_of_scope'; text: string; suggestions: Suggestion[] }
   | { kind: 'denied'; text: string }
   /** Something went wrong or was refused; safe to show. */
-  | { kind: 'error'; text: string; code: string };
+  | { kind: 'error'; text: string; code: string }
+  /**
+   * An answer to a question about a finished request's run ("what failed?", "show me the table
+   * again"): the model's Markdown, or a structured answer built from the run's state, logs and
+   * artifacts. `text` is a plain one-line gist (fallback text, conversation memory).
+   */
+  | {
+      kind: 'result_answer';
+      requestId: string;
+      processId: string;
+      text: string;
+      runUrl?: string;
+      answer: { via: 'model'; markdown: string } | { via: 'local'; result: ResultAnswer };
+    };
 
 export interface MessageInput {
   requester: Requester;
@@ -50,6 +64,11 @@ export interface ActionInput {
   /** Channel where the click happened (access lists by channel). */
   channel?: string;
   isAdmin?: boolean;
+  /**
+   * Approve: the fingerprint of what the clicked approval card showed (`approvalSubject`); the
+   * approval is refused when the request has changed since. Absent = not checked.
+   */
+  expectedSubject?: string;
 }
 
 export interface RunSummary {

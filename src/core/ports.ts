@@ -2,6 +2,7 @@
  * Ports: the interfaces the core talks to. Adapters (Redis, Prefect REST, Slack, OpenAI, terminal)
  * implement them; tests use hand-written fakes. Nothing here does I/O.
  */
+import type { RunProgress } from './results/progress';
 import type {
   ConversationContext,
   JsonSchema,
@@ -244,6 +245,11 @@ export interface Directory {
 
 export type RequestEvent =
   | { kind: 'state_changed' }
+  /**
+   * The run's progress artifact changed while it is RUNNING (at most one event per run every few
+   * seconds, see core/results/progress-gate); undefined progress = no progress value any more.
+   */
+  | { kind: 'progress'; progress?: RunProgress }
   | { kind: 'finished'; logs: RunLogLine[]; artifacts: RunArtifact[] }
   | { kind: 'paused_for_input'; schema: JsonSchema; description?: string }
   | { kind: 'expired' }
@@ -268,7 +274,9 @@ export interface AuditRecord {
     | 'finished'
     | 'expired'
     | 'edited'
-    | 'closed';
+    | 'closed'
+    /** A person answered a run paused for input (Prefect accepted it). */
+    | 'input_provided';
   requestId: string;
   processId: string;
   actor: string;
@@ -278,6 +286,24 @@ export interface AuditRecord {
 
 export interface AuditSink {
   record(entry: AuditRecord): void;
+}
+
+// ---------------------------------------------------------------- answers about results
+
+/** One chat message of a prompt (OpenAI-shaped, typed here so the core stays free of the SDK). */
+export interface ChatPromptMessage {
+  role: 'system' | 'user';
+  content: string;
+}
+
+/**
+ * Answers a question about a finished run with a language model. The core builds the messages
+ * (the run's data fenced as data, capped: core/results/result-question-prompt); the adapter only
+ * sends them. Returns the model's Markdown; throws when the model is unavailable or answers
+ * nothing usable (the core then answers without it).
+ */
+export interface ResultAnswerer {
+  answer(messages: readonly ChatPromptMessage[]): Promise<{ markdown: string; usage?: TokenUsage }>;
 }
 
 /** Supplies the current catalog (replaced on reload). */

@@ -4,7 +4,8 @@
  * Reading them must never block following the run: failures fall back to less detail.
  */
 import type { RunFollowerDeps, RunUpdate } from './run-follower';
-import type { JsonSchema, RequestRecord } from './types';
+import { readPauseDescription, readPauseSchema } from './run-input/pause-input';
+import type { RequestRecord } from './types';
 
 const ERROR_LEVEL = 40;
 const LOG_LINES = 10;
@@ -32,12 +33,14 @@ export async function pausedEvent(deps: RunFollowerDeps, request: RequestRecord,
   try {
     const keyset = update.pauseInputKeyset ?? (await deps.prefect.readFlowRun(runId)).pauseInputKeyset;
     if (!keyset) return stateChanged;
-    const schema = parseSchema(await deps.prefect.readRunInput(runId, keyset.schema));
+    const schema = await readPauseSchema(deps.prefect, runId, keyset);
     if (!schema) return stateChanged;
+    // The keyset names the stored description (`paused-1-description`); its text is read from there.
+    const description = await readPauseDescription(deps.prefect, runId, keyset);
     return {
       kind: 'paused_for_input' as const,
       schema,
-      ...(keyset.description ? { description: keyset.description } : {}),
+      ...(description ? { description } : {}),
     };
   } catch (error) {
     deps.logger.warn(
@@ -46,20 +49,6 @@ export async function pausedEvent(deps: RunFollowerDeps, request: RequestRecord,
     );
     return stateChanged;
   }
-}
-
-function parseSchema(raw: unknown): JsonSchema | undefined {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return undefined;
-    }
-  }
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as JsonSchema)
-    : undefined;
 }
 
 function warn<T>(deps: RunFollowerDeps, runId: string, what: string, fallback: T) {

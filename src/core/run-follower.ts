@@ -31,6 +31,8 @@ export interface RunFollower {
   applySnapshot(update: RunUpdate): Promise<ApplyOutcome>;
   /** Polls up to `batchSize` followed runs this replica holds the lease for; returns how many changed. */
   pollOnce(batchSize?: number): Promise<number>;
+  /** Gives up this replica's poll leases (shutdown), so another replica polls those runs at once. */
+  releaseLeases(): Promise<void>;
 }
 
 export interface RunFollowerDeps {
@@ -52,11 +54,21 @@ export function createRunFollower(deps: RunFollowerDeps): RunFollower {
   const owner = deps.owner ?? `follower-${Math.random().toString(36).slice(2, 10)}`;
   const leaseMs = deps.leaseMs ?? 15_000;
   const applySnapshot = (update: RunUpdate) => applyUpdate(deps, update);
+  // Leases taken by the last poll (older ones were not renewed and lapse by themselves).
+  let held: string[] = [];
   return {
     applySnapshot,
+    async releaseLeases() {
+      const runIds = held;
+      held = [];
+      await Promise.all(
+        runIds.map((runId) => deps.store.releaseLease(`poll:${runId}`, owner).catch(() => undefined)),
+      );
+    },
     async pollOnce(batchSize = 50) {
       if (!deps.prefect) return 0;
       const runIds = await leasedRunIds(deps, owner, leaseMs, batchSize);
+      held = runIds;
       if (runIds.length === 0) return 0;
       const snapshots = await deps.prefect.readFlowRuns(runIds);
       let changed = 0;

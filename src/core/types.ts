@@ -139,6 +139,8 @@ export interface RunInfo {
 export interface Approval {
   userId: string;
   at: string;
+  /** The approver's display name when they approved (for the Prefect run name and messages). */
+  name?: string;
 }
 
 /** Adapter-owned references to messages (e.g. Slack channel + ts of the card). */

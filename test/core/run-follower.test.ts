@@ -107,8 +107,10 @@ describe('run follower', () => {
     const { h, follower } = await setup();
     const schema = { type: 'object', properties: { approved: { type: 'boolean' } } };
     h.prefect.runInputs.set('run-1/paused-1-schema', JSON.stringify(schema));
+    // The keyset names stored inputs; the description is one of them (a JSON string).
+    h.prefect.runInputs.set('run-1/paused-1-description', JSON.stringify('Approve the reset?'));
     h.prefect.setState('run-1', state('PAUSED', 'Paused', '2025-06-12T10:02:00Z'), {
-      pauseInputKeyset: { schema: 'paused-1-schema', description: 'Approve the reset?' },
+      pauseInputKeyset: { schema: 'paused-1-schema', description: 'paused-1-description' },
     });
     expect(
       await follower.applySnapshot({
@@ -153,5 +155,17 @@ describe('run follower', () => {
     h.clock.advance(20_000);
     await other.pollOnce();
     expect(h.prefect.readFlowRunsCalls).toHaveLength(3);
+  });
+
+  it('a replica that shuts down releases its poll leases so another polls at once', async () => {
+    const { h, follower } = await setup('replica-a');
+    const other = makeFollower(h, 'replica-b');
+    h.prefect.setState('run-1', state('RUNNING', 'Running', '2025-06-12T10:01:00Z'));
+    await follower.pollOnce();
+    await other.pollOnce();
+    expect(h.prefect.readFlowRunsCalls).toHaveLength(1);
+    await follower.releaseLeases();
+    await other.pollOnce();
+    expect(h.prefect.readFlowRunsCalls).toHaveLength(2);
   });
 });

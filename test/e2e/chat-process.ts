@@ -48,6 +48,11 @@ export class ChatProcess {
   kill(): void {
     if (this.child.exitCode === null) this.child.kill('SIGKILL');
   }
+
+  /** Sends a signal (e.g. SIGTERM for a graceful stop) while the process runs. */
+  signal(name: NodeJS.Signals): void {
+    if (this.child.exitCode === null) this.child.kill(name);
+  }
 }
 
 /** The environment of a fresh machine plus `extra`: nothing inherited that could change modes. */

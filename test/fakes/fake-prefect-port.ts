@@ -121,8 +121,18 @@ export class FakePrefectPort implements PrefectPort {
     return this.runInputs.get(`${flowRunId}/${key}`);
   }
 
-  async resumeFlowRun(): Promise<{ status: ResumeStatus; reason?: string }> {
-    return { status: 'ACCEPT' };
+  /** What resumeFlowRun answers (a function to decide per call); ACCEPT by default. */
+  resumeAnswer:
+    | { status: ResumeStatus; reason?: string }
+    | ((runId: string, runInput: unknown) => { status: ResumeStatus; reason?: string }) = {
+    status: 'ACCEPT',
+  };
+  readonly resumeCalls: Array<{ id: string; runInput: unknown }> = [];
+
+  async resumeFlowRun(id: string, runInput: unknown): Promise<{ status: ResumeStatus; reason?: string }> {
+    this.resumeCalls.push({ id, runInput });
+    await tick();
+    return typeof this.resumeAnswer === 'function' ? this.resumeAnswer(id, runInput) : this.resumeAnswer;
   }
 
   async health(): Promise<boolean> {

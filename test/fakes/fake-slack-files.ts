@@ -154,7 +154,7 @@ interface MultipartPart {
 }
 
 /** Just enough multipart/form-data parsing for one or a few parts. */
-function parseMultipart(contentType: string, body: Buffer): MultipartPart[] {
+export function parseMultipart(contentType: string, body: Buffer): MultipartPart[] {
   const boundary = contentType.match(/boundary=(?:"([^"]+)"|([^;]+))/i);
   if (!boundary) return [];
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);

@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseMultipart } from './fake-slack-files';
 
 export interface RecordedCall {
   method: string;
@@ -40,11 +41,25 @@ interface StoredMessage {
 
 export const FAKE_BOT = { userId: 'UBOT00001', botId: 'BBOT00001', teamId: 'T0TEAM001' };
 
+/** A file received through the external upload flow (files.getUploadURLExternal → POST → complete). */
+export interface FakeUpload {
+  fileId: string;
+  /** As announced to files.getUploadURLExternal. */
+  filename: string;
+  length: number;
+  /** The bytes POSTed to the upload URL (undefined until then). */
+  bytes?: Buffer;
+  /** Set by files.completeUploadExternal. */
+  completed?: { channel?: string; threadTs?: string; title?: string };
+}
+
 export class FakeSlackServer {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, FakeUser>();
   readonly usergroups = new Map<string, string[]>();
   readonly messages = new Map<string, StoredMessage>();
+  /** Files uploaded with files.getUploadURLExternal / upload POST / files.completeUploadExternal. */
+  readonly uploads: FakeUpload[] = [];
   readonly token: string;
   private readonly failures = new Map<string, Failure[]>();
   private readonly delays = new Map<string, number>();
@@ -154,6 +169,7 @@ export class FakeSlackServer {
 
   reset(): void {
     this.calls.length = 0;
+    this.uploads.length = 0;
     this.failures.clear();
     this.delays.clear();
   }
@@ -161,8 +177,13 @@ export class FakeSlackServer {
   // ------------------------------------------------------------------ HTTP
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const body = await readBody(req);
+    const raw = body.toString('utf8');
     const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/upload/')) {
+      this.receiveUpload(url.pathname.slice('/upload/'.length), req, body, res);
+      return;
+    }
     if (url.pathname.startsWith('/response/')) {
       const args = safeJson(raw) as Record<string, unknown>;
       this.record(
@@ -294,11 +315,64 @@ export class FakeSlackServer {
       }
       case 'conversations.open':
         return { ok: true, channel: { id: dmChannelFor(String(args.users ?? '').split(',')[0]) } };
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(args);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(args);
       case 'assistant.threads.setStatus':
         return args.channel_id && args.thread_ts ? { ok: true } : { ok: false, error: 'invalid_arguments' };
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
+    const length = Number(args.length);
+    if (!args.filename || !(length > 0)) return { ok: false, error: 'invalid_arguments' };
+    const fileId = `F0UPLOAD${String(this.uploads.length + 1).padStart(4, '0')}`;
+    this.uploads.push({ fileId, filename: String(args.filename), length });
+    return { ok: true, upload_url: `${this.baseUrl}/upload/${fileId}`, file_id: fileId };
+  }
+
+  /** The upload POST (multipart, as @slack/web-api sends it), recorded as method `upload`. */
+  private receiveUpload(
+    fileId: string,
+    req: http.IncomingMessage,
+    body: Buffer,
+    res: http.ServerResponse,
+  ): void {
+    const upload = this.uploads.find((u) => u.fileId === fileId);
+    const parts = parseMultipart(String(req.headers['content-type'] ?? ''), body);
+    const bytes = (parts.find((p) => p.filename !== undefined) ?? parts[0])?.data ?? body;
+    if (upload) upload.bytes = bytes;
+    const status = upload ? 200 : 404;
+    this.record('upload', { file_id: fileId, bytes: bytes.length }, { ok: upload !== undefined }, status);
+    res
+      .writeHead(status, { 'content-type': 'text/plain' })
+      .end(upload ? `OK - ${bytes.length}` : 'not found');
+  }
+
+  private completeUpload(args: Record<string, unknown>): Record<string, unknown> {
+    const files = typeof args.files === 'string' ? safeJson(args.files) : args.files;
+    if (!Array.isArray(files) || files.length === 0) return { ok: false, error: 'invalid_arguments' };
+    const entries = files as Array<{ id?: string; title?: string }>;
+    const found = entries.map((f) => this.uploads.find((u) => u.fileId === f.id && u.bytes !== undefined));
+    if (found.some((u) => u === undefined)) return { ok: false, error: 'file_not_found' };
+    entries.forEach((entry, i) => {
+      (found[i] as FakeUpload).completed = {
+        ...(args.channel_id ? { channel: String(args.channel_id) } : {}),
+        ...(args.thread_ts ? { threadTs: String(args.thread_ts) } : {}),
+        ...(entry.title ? { title: entry.title } : {}),
+      };
+    });
+    return {
+      ok: true,
+      files: entries.map((f, i) => ({
+        id: f.id,
+        title: f.title ?? '',
+        name: (found[i] as FakeUpload).filename,
+      })),
+    };
   }
 
   private nextTs(): string {
@@ -517,6 +591,19 @@ export function validateBlocks(blocks: unknown[], maxBlocks: number): string[] {
         if (block.hint) check(problems, len(textOf(block.hint)) <= L.hint, `${at}: hint ≤ 2000`);
         validateElement(problems, at, block.element as Obj);
         break;
+      case 'image':
+        check(
+          problems,
+          len(block.alt_text) >= 1 && len(block.alt_text) <= 2000,
+          `${at}: image alt_text 1..2000`,
+        );
+        check(
+          problems,
+          len(block.image_url) >= 1 && len(block.image_url) <= L.url,
+          `${at}: image_url 1..3000`,
+        );
+        if (block.title) check(problems, len(textOf(block.title)) <= 2000, `${at}: image title ≤ 2000`);
+        break;
       case 'divider':
         break;
       default:
@@ -638,11 +725,11 @@ function validateElement(problems: string[], at: string, element: Obj | undefine
 
 // ------------------------------------------------------------------ parsing
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

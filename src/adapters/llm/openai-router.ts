@@ -16,6 +16,7 @@ import type {
   Shortlister,
   TokenUsage,
 } from '../../core/ports';
+import { extractSchedule } from '../../core/routing/extract-schedule';
 import { buildPromptMessages } from './build-prompt';
 import { buildOfferedTool, type OfferedTool, selectToolProcesses } from './build-tools';
 import { callWithRetry, defaultSleep, type RetryPolicy, withDeadline } from './call-with-retry';
@@ -108,7 +109,19 @@ async function routeWithModel(input: RoutingInput, settings: Settings): Promise<
     { tools: offered.length, outcome: decision.kind, latencyMs: Date.now() - started, ...usage },
     'LLM routing decision',
   );
-  return usage ? { ...decision, usage } : decision;
+  const scheduled = withSchedule(decision, input);
+  return usage ? { ...scheduled, usage } : scheduled;
+}
+
+/**
+ * "Restart search tomorrow at 9": when to run is read from the user's own words by the local,
+ * deterministic parser (requester's zone, DST-aware), never from the model, which has no say in it.
+ * A time earlier today comes back in the past and the engine refuses it rather than run now.
+ */
+function withSchedule(decision: RoutingDecision, input: RoutingInput): RoutingDecision {
+  if (decision.kind !== 'run') return decision;
+  const at = extractSchedule(input.text, { now: input.now, tz: input.requester.tz });
+  return at ? { ...decision, scheduledAt: at } : decision;
 }
 
 function callModel(input: RoutingInput, offered: OfferedTool[], settings: Settings): Promise<ChatCompletion> {

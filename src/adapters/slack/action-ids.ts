@@ -17,6 +17,8 @@ export const ACTION = {
 export const CALLBACK = {
   editModal: 'flowdesk_edit_modal',
   rejectModal: 'flowdesk_reject_modal',
+  /** The form of a run paused for input. */
+  inputModal: 'flowdesk_input_modal',
 } as const;
 
 /** Block and action id of the reject-reason input. */

@@ -7,18 +7,17 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, defaultBodyLimit, type webApi } from '@slack/bolt';
-import type { Engine, RunSummary } from '../../core/engine-api';
+import type { Engine } from '../../core/engine-api';
 import type { CatalogSource, Directory, Logger, Notifier, Store } from '../../core/ports';
-import type { Requester } from '../../core/types';
 import { createBoltLogger } from './bolt-logger';
 import { healthzRoute, withDefaults } from './default-routes';
 import { type ProvideInputArgs, register } from './listeners';
 import type { MessageRefs } from './message-refs';
-import { createPendingApprovals } from './pending-approvals';
+import { createPendingApprovals, type PendingApprovals } from './pending-approvals';
 import type { SlackDelivery } from './slack-delivery';
 import { createSlackDirectory } from './slack-directory';
 import type { SlackErrorInfo } from './slack-errors';
-import { createOutbound, type Outbound } from './slack-outbound';
+import { createOutbound, type FileUploadSettings, type Outbound } from './slack-outbound';
 import { closeAfterOversizedBodies, createReceiver } from './slack-receiver';
 import type { ReloadResult } from './slash-command';
 import type { WorkingIndicatorMode } from './working-indicator';
@@ -47,7 +46,7 @@ export interface CreateSlackAppDeps {
   customRoutes?: CustomRoute[];
   catalog?: CatalogSource;
   catalogReload?: () => Promise<ReloadResult>;
-  pendingApprovals?: (actor: Requester) => Promise<RunSummary[]>;
+  pendingApprovals?: PendingApprovals;
   onProvideInput?: (args: ProvideInputArgs) => Promise<void>;
   /** Merged over our defaults for every client Bolt creates. */
   clientOptions?: webApi.WebClientOptions;
@@ -55,6 +54,8 @@ export interface CreateSlackAppDeps {
   notifierClientOptions?: webApi.WebClientOptions;
   notifierMinIntervalMs?: number;
   workingIndicator?: WorkingIndicatorMode;
+  /** Show the working indicator only when a decision takes longer than this (default 300 ms). */
+  workingIndicatorDelayMs?: number;
   slashCommand?: string;
   viewSubmitBudgetMs?: number;
   unhandledRequestTimeoutMillis?: number;
@@ -62,6 +63,8 @@ export interface CreateSlackAppDeps {
   now?: () => Date;
   instanceId?: string;
   onApiError?: (method: string, info: SlackErrorInfo) => void;
+  /** Result file uploads (tests allow plain-http localhost files). */
+  fileUploads?: FileUploadSettings;
 }
 
 export interface SlackApp {
@@ -73,8 +76,22 @@ export interface SlackApp {
   delivery: SlackDelivery;
   /** Starts listening (HTTP mode: on `port`, 0 for any) and returns the bound port. */
   start(port?: number): Promise<{ port: number }>;
+  /**
+   * Stops taking requests: HTTP mode closes the port (requests being answered finish, idle
+   * keep-alive connections close; connections still open after `graceMs` are cut), Socket Mode
+   * disconnects. Listener work already started goes on.
+   */
+  stopAccepting(graceMs?: number): Promise<void>;
+  /** stopAccepting, then sends the notifier's pending updates. */
   stop(): Promise<void>;
 }
+
+/**
+ * The working indicator is for decisions people wait for (a model call takes seconds). One that is
+ * ready sooner (the local router: a few ms) is answered without it: no reaction flickering on and
+ * off, two Slack calls fewer per message (reactions.* are rate-limited), a faster answer.
+ */
+export const WORKING_INDICATOR_DELAY_MS = 300;
 
 const DEFAULT_CLIENT_RETRY = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5000 };
 
@@ -131,6 +148,7 @@ export function createSlackApp(deps: CreateSlackAppDeps): SlackApp {
       ? {}
       : { notifierMinIntervalMs: deps.notifierMinIntervalMs }),
     ...(deps.onApiError ? { onApiError: deps.onApiError } : {}),
+    ...(deps.fileUploads ? { fileUploads: deps.fileUploads } : {}),
   });
   register(app, listenerDeps(deps, directory, outbound, now));
   return lifecycle(app, deps, directory, outbound);
@@ -141,7 +159,7 @@ function listenerDeps(deps: CreateSlackAppDeps, directory: Directory, outbound: 
   const pendingApprovals =
     deps.pendingApprovals ??
     (deps.catalog
-      ? createPendingApprovals({ store: deps.store, directory, catalog: deps.catalog })
+      ? createPendingApprovals({ store: deps.store, directory, catalog: deps.catalog, now })
       : undefined);
   return {
     engine: deps.engine,
@@ -154,6 +172,7 @@ function listenerDeps(deps: CreateSlackAppDeps, directory: Directory, outbound: 
     now,
     slashCommand: deps.slashCommand ?? '/flowdesk',
     workingIndicator: deps.workingIndicator ?? 'reaction',
+    workingIndicatorDelayMs: deps.workingIndicatorDelayMs ?? WORKING_INDICATOR_DELAY_MS,
     eventDedupeTtlSeconds: 3600,
     viewSubmitBudgetMs: deps.viewSubmitBudgetMs ?? 2500,
     ...(deps.catalog ? { catalog: deps.catalog } : {}),
@@ -167,6 +186,19 @@ function listenerDeps(deps: CreateSlackAppDeps, directory: Directory, outbound: 
 function lifecycle(app: App, deps: CreateSlackAppDeps, directory: Directory, outbound: Outbound): SlackApp {
   const { config, logger } = deps;
   let started = false;
+  let server: Server | undefined;
+  const stopAccepting = async (graceMs = 5000) => {
+    if (!started) return;
+    started = false;
+    const cut = setTimeout(() => server?.closeAllConnections(), graceMs);
+    cut.unref();
+    try {
+      await app.stop();
+    } finally {
+      clearTimeout(cut);
+      server = undefined;
+    }
+  };
   return {
     app,
     client: app.client,
@@ -182,19 +214,19 @@ function lifecycle(app: App, deps: CreateSlackAppDeps, directory: Directory, out
         logger.info({ mode: 'socket', httpPort: config.port }, 'Slack app connected (Socket Mode)');
         return { port: config.port };
       }
-      const server = (await app.start(port)) as Server;
+      const listening = (await app.start(port)) as Server;
+      server = listening;
       started = true;
-      closeAfterOversizedBodies(server, deps.bodyLimit ?? defaultBodyLimit);
-      const bound = (server.address() as AddressInfo).port;
+      closeAfterOversizedBodies(listening, deps.bodyLimit ?? defaultBodyLimit);
+      const bound = (listening.address() as AddressInfo).port;
       logger.info({ mode: 'http', port: bound }, 'Slack app listening on /slack/events');
       return { port: bound };
     },
+    stopAccepting,
     async stop() {
+      // Nothing new comes in first; then what is pending goes out.
+      await stopAccepting();
       await outbound.delivery.close();
-      if (started) {
-        started = false;
-        await app.stop();
-      }
     },
   };
 }

@@ -1,6 +1,8 @@
 /**
- * `/flowdesk approvals`: requests waiting for the actor's approval. Read-only; deciding still
- * goes through the engine (which checks the approver list again on every click).
+ * `/flowdesk approvals` (and the approvals part of `/flowdesk runs`): requests waiting for the
+ * actor's approval, or — for admins asking for everything — every request waiting for approval.
+ * Read-only; deciding still goes through the engine (which checks the approver list again on every
+ * click). Requests whose approval window has passed are left out even before the expiry sweep.
  */
 import type { RunSummary } from '../../core/engine-api';
 import type { CatalogSource, Directory, Store } from '../../core/ports';
@@ -8,7 +10,21 @@ import type { ProcessDef, Requester } from '../../core/types';
 
 const SCAN_LIMIT = 200;
 
-export function createPendingApprovals(deps: { store: Store; directory: Directory; catalog: CatalogSource }) {
+export interface PendingApprovalsOptions {
+  /** Every request waiting for approval, not only those the actor may approve (admins). */
+  all?: boolean;
+}
+
+export type PendingApprovals = (actor: Requester, options?: PendingApprovalsOptions) => Promise<RunSummary[]>;
+
+export function createPendingApprovals(deps: {
+  store: Store;
+  directory: Directory;
+  catalog: CatalogSource;
+  now?: () => Date;
+}): PendingApprovals {
+  const now = deps.now ?? (() => new Date());
+
   async function isApprover(actor: Requester, process: ProcessDef): Promise<boolean> {
     const approvers = process.approval?.approvers;
     if (!approvers) return false;
@@ -19,17 +35,24 @@ export function createPendingApprovals(deps: { store: Store; directory: Director
     return false;
   }
 
-  return async function pendingApprovals(actor: Requester): Promise<RunSummary[]> {
+  async function waitsFor(actor: Requester, summary: Required<RunSummary>): Promise<boolean> {
+    const { request, process } = summary;
+    if (request.requester.id === actor.id && !process.approval?.selfApproval) return false;
+    if (request.approvals.some((a) => a.userId === actor.id)) return false;
+    return isApprover(actor, process);
+  }
+
+  return async function pendingApprovals(actor, options = {}) {
     const recent = await deps.store.listRecentRequests(SCAN_LIMIT);
     const catalog = deps.catalog.current();
+    const nowMs = now().getTime();
     const result: RunSummary[] = [];
     for (const request of recent) {
       if (request.status !== 'awaiting_approval') continue;
+      if (request.expiresAt && Date.parse(request.expiresAt) < nowMs) continue;
       const process = catalog.byId.get(request.processId);
       if (!process?.approval) continue;
-      if (request.requester.id === actor.id && !process.approval.selfApproval) continue;
-      if (request.approvals.some((a) => a.userId === actor.id)) continue;
-      if (await isApprover(actor, process)) result.push({ request, process });
+      if (options.all || (await waitsFor(actor, { request, process }))) result.push({ request, process });
     }
     return result;
   };

@@ -163,6 +163,25 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
     });
   }
 
+  /** The requester is told in their thread (a mention notifies them), with the approver's reason. */
+  async function rejected(
+    request: RequestRecord,
+    process: ProcessDef | undefined,
+    by: string,
+    reason: string,
+  ) {
+    if (!(await claim(`slack:rejected:${request.id}`))) return;
+    const title = escapeMrkdwn(truncate(process?.title ?? request.processId, 200));
+    await postInThread(request, {
+      text: `Your request ${process?.title ?? request.processId} was rejected.`,
+      blocks: [
+        section(
+          `:x: ${mention(request.requester.id)} your request *${title}* was rejected by ${mention(by)}.${reason}`,
+        ),
+      ],
+    });
+  }
+
   /** A status card posted before the run existed (e.g. "awaiting approval") follows every decision. */
   async function refreshStatusIfPosted(request: RequestRecord, process: ProcessDef | undefined) {
     if (await refs.get(request.id, REF.status)) await options.status.show(request, process);
@@ -178,6 +197,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
           await options.status.show(request, process);
         }
         return;
+      case 'progress':
+        return options.status.showProgress(request, process, event.progress);
       case 'finished':
         return finished(request, process, event);
       case 'paused_for_input':
@@ -203,7 +224,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): Notifier {
       case 'rejected': {
         const reason = event.reason ? `\n> ${escapeMrkdwn(truncate(event.reason, 500))}` : '';
         await settleCards(request, process, `:x: Rejected by ${mention(event.by)}.${reason}`);
-        return;
+        return rejected(request, process, event.by, reason);
       }
     }
   }

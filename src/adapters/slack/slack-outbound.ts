@@ -7,7 +7,7 @@
 import type { Logger as BoltLogger, webApi } from '@slack/bolt';
 import { webApi as slackWebApi } from '@slack/bolt';
 import type { Directory, Logger, Notifier, Store } from '../../core/ports';
-import { uploadResultFiles } from './artifacts/file-upload';
+import { type UploadResultFilesOptions, uploadResultFiles } from './artifacts/file-upload';
 import { context } from './blocks/limits';
 import { createMessageRefs, type MessageRefs } from './message-refs';
 import { createReplyPoster, type ReplyPoster } from './reply-poster';
@@ -30,7 +30,14 @@ export interface OutboundOptions {
   notifierClientOptions?: webApi.WebClientOptions;
   notifierMinIntervalMs?: number;
   onApiError?: (method: string, info: SlackErrorInfo) => void;
+  /** Result file uploads (`results.upload: true`); tests allow plain-http localhost files. */
+  fileUploads?: FileUploadSettings;
 }
+
+export type FileUploadSettings = Pick<
+  UploadResultFilesOptions,
+  'allowHttpLocalhost' | 'maxBytes' | 'maxFiles'
+>;
 
 export interface Outbound {
   notifier: Notifier;
@@ -86,6 +93,7 @@ export function createOutbound(options: OutboundOptions): Outbound {
         threadTs: thread.thread_ts,
         artifacts,
         logger,
+        ...options.fileUploads,
       });
       if (outcome.notes.length > 0) {
         await delivery.post({ ...thread, text: outcome.notes.join(' '), blocks: [context(outcome.notes)] });

@@ -7,12 +7,13 @@ import { asFlowdeskError } from '../../core/errors';
 import type { ProcessDef, Requester } from '../../core/types';
 import { processLine, runLine } from './blocks/app-home';
 import type { SlackMessage } from './blocks/confirmation-card';
-import { escapeMrkdwn } from './blocks/format';
+import { escapeMrkdwn, mention } from './blocks/format';
 import { helpMessage } from './blocks/help-text';
 import { context, LIMITS, limitBlocks, section, truncate } from './blocks/limits';
 import { combineMessages, replyMessage } from './blocks/reply-message';
 import { errorMessage, textMessage } from './blocks/simple-messages';
 import { statusCard } from './blocks/status-card';
+import type { PendingApprovals } from './pending-approvals';
 
 export type SlashCommand =
   | { kind: 'help' }
@@ -83,7 +84,7 @@ export interface SlashCommandContext {
   channel?: string;
   now: Date;
   catalogReload?: () => Promise<ReloadResult>;
-  pendingApprovals?: (actor: Requester) => Promise<RunSummary[]>;
+  pendingApprovals?: PendingApprovals;
 }
 
 export async function executeSlashCommand(
@@ -109,10 +110,7 @@ async function execute(cmd: SlashCommand, ctx: SlashCommandContext): Promise<Sla
       return listMessage(await ctx.engine.listProcesses(ctx.actor, ctx.channel));
     case 'runs':
       if (cmd.all && !ctx.isAdmin) return errorMessage("Only admins can list everyone's runs. Try `runs`.");
-      return runsMessage(
-        await ctx.engine.listRuns(ctx.actor, { all: cmd.all, isAdmin: ctx.isAdmin, limit: 20 }),
-        cmd.all ? 'Recent requests (everyone)' : 'Your recent requests',
-      );
+      return runsWithApprovals(ctx, cmd.all);
     case 'status': {
       const summary = await ctx.engine.status(ctx.actor, cmd.id, ctx.isAdmin);
       return statusCard(summary.request, summary.process, ctx.now);
@@ -134,8 +132,23 @@ async function execute(cmd: SlashCommand, ctx: SlashCommandContext): Promise<Sla
       return whoamiMessage(ctx.actor, ctx.isAdmin);
     case 'approvals':
       if (!ctx.pendingApprovals) return errorMessage('Approvals are not available right now.');
-      return runsMessage(await ctx.pendingApprovals(ctx.actor), 'Waiting for your approval');
+      return runsMessage(await ctx.pendingApprovals(ctx.actor), 'Waiting for your approval', true);
   }
+}
+
+/**
+ * `runs`: the actor's requests (everyone's with `all`), then what waits for approval — the ones the
+ * actor may approve, or, for admins, every request waiting for an approver.
+ */
+async function runsWithApprovals(ctx: SlashCommandContext, all: boolean): Promise<SlackMessage> {
+  const runs = runsMessage(
+    await ctx.engine.listRuns(ctx.actor, { all, isAdmin: ctx.isAdmin, limit: 20 }),
+    all ? 'Recent requests (everyone)' : 'Your recent requests',
+  );
+  const waiting = ctx.pendingApprovals ? await ctx.pendingApprovals(ctx.actor, { all: ctx.isAdmin }) : [];
+  if (waiting.length === 0) return runs;
+  const title = ctx.isAdmin ? 'Waiting for approval' : 'Waiting for your approval';
+  return combineMessages([runs, runsMessage(waiting.slice(0, 20), title, true)]);
 }
 
 function listMessage(processes: readonly ProcessDef[]): SlackMessage {
@@ -147,9 +160,11 @@ function listMessage(processes: readonly ProcessDef[]): SlackMessage {
   };
 }
 
-function runsMessage(runs: RunSummary[], title: string): SlackMessage {
+function runsMessage(runs: RunSummary[], title: string, withRequester = false): SlackMessage {
   if (runs.length === 0) return textMessage(`${title}: nothing.`);
-  const blocks = [section(`*${escapeMrkdwn(title)}*`), ...runs.map((r) => section(runLine(r)))];
+  const line = (r: RunSummary) =>
+    withRequester ? `${runLine(r)} · requested by ${mention(r.request.requester.id)}` : runLine(r);
+  const blocks = [section(`*${escapeMrkdwn(title)}*`), ...runs.map((r) => section(line(r)))];
   return { text: `${title}: ${runs.length}`, blocks: limitBlocks(blocks, LIMITS.messageBlocks) };
 }
 

@@ -9,24 +9,36 @@ import type { Config } from '../../config';
 import { FlowdeskError } from '../../core/errors';
 import { createSlackApp, type SlackApp } from './create-slack-app';
 import { healthzRoute, readyzRoute, withDefaults } from './default-routes';
+import { createInFlightWork } from './in-flight-work';
 import type { ProvideInputArgs } from './listeners';
+import { createRunInputSlack } from './run-input/run-input-slack';
 import type { SlackErrorInfo } from './slack-errors';
+import type { FileUploadSettings } from './slack-outbound';
 
 export interface StartSlackOptions {
   /** `/webhooks/prefect`, `/metrics`, `/readyz`… built by their owners; defaults fill the gaps. */
   routes?: CustomRoute[];
-  /** Opens the input form of a paused run (run-input feature). */
+  /** Opens the input form of a paused run; default: the modal of `runtime.runInput`. */
   onProvideInput?: (args: ProvideInputArgs) => Promise<void>;
   /** Counts Slack API errors (metrics). */
   onApiError?: (method: string, info: SlackErrorInfo) => void;
   /** Overrides PORT (tests: 0). */
   port?: number;
+  /** Result file uploads (tests allow plain-http localhost files). */
+  fileUploads?: FileUploadSettings;
 }
 
 export interface SlackBot {
   /** The bound port (HTTP mode) or PORT (Socket Mode, for the HTTP routes). */
   port: number;
   slack: SlackApp;
+  /** Closes the port / socket: no new Slack events or HTTP requests (see SlackApp.stopAccepting). */
+  stopAccepting(graceMs?: number): Promise<void>;
+  /** Waits for listener work already started; false when `timeoutMs` passed first. */
+  drain(timeoutMs: number): Promise<boolean>;
+  /** Sends the notifier's pending (coalesced) card updates now. */
+  flush(): Promise<void>;
+  /** All three, in that order (drain bounded to 10 s). */
   stop(): Promise<void>;
 }
 
@@ -70,6 +82,15 @@ export async function startSlackBot(runtime: Runtime, options: StartSlackOptions
       ...(prefect ? { prefect: () => prefect.health() } : {}),
     }),
   ]);
+  const runInput = options.onProvideInput
+    ? undefined
+    : createRunInputSlack({
+        service: runtime.runInput,
+        logger,
+        isAdmin: (userId) => config.FLOWDESK_ADMINS.includes(userId),
+        ...(options.onApiError ? { onApiError: options.onApiError } : {}),
+      });
+  const onProvideInput = options.onProvideInput ?? runInput?.openForm;
   const slack = createSlackApp({
     config: {
       botToken: config.SLACK_BOT_TOKEN,
@@ -85,15 +106,30 @@ export async function startSlackBot(runtime: Runtime, options: StartSlackOptions
     customRoutes: routes,
     catalog: runtime.catalog,
     catalogReload: () => runtime.catalog.reload(),
-    ...(options.onProvideInput ? { onProvideInput: options.onProvideInput } : {}),
+    ...(onProvideInput ? { onProvideInput } : {}),
     ...(options.onApiError ? { onApiError: options.onApiError } : {}),
+    ...(options.fileUploads ? { fileUploads: options.fileUploads } : {}),
   });
   // The engine and the run follower were built with forwarders; from now on they talk to Slack.
   runtime.setNotifier(slack.notifier);
   runtime.setDirectory(slack.directory);
+  runInput?.register(slack.app, { directory: slack.directory, refs: slack.refs });
+  const inFlight = createInFlightWork();
+  slack.app.use(inFlight.middleware);
   try {
     const { port } = await slack.start(options.port ?? config.PORT);
-    return { port, slack, stop: () => slack.stop() };
+    return {
+      port,
+      slack,
+      stopAccepting: (graceMs) => slack.stopAccepting(graceMs),
+      drain: (timeoutMs) => inFlight.drain(timeoutMs),
+      flush: () => slack.delivery.close(),
+      stop: async () => {
+        await slack.stopAccepting();
+        await inFlight.drain(10_000);
+        await slack.stop();
+      },
+    };
   } catch (error) {
     await slack.stop().catch(() => undefined);
     throw new FlowdeskError('slack_api_error', `Slack app did not start: ${(error as Error).message}`, {

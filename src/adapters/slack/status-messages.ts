@@ -7,6 +7,7 @@
  * the card is rendered at send time from the newest request version seen.
  */
 import type { Logger, Store } from '../../core/ports';
+import type { RunProgress } from '../../core/results/progress';
 import type { ProcessDef, RequestRecord } from '../../core/types';
 import { statusCard } from './blocks/status-card';
 import { type MessageRefs, REF } from './message-refs';
@@ -14,6 +15,15 @@ import type { SlackDelivery } from './slack-delivery';
 
 export interface StatusMessages {
   show(request: RequestRecord, process: ProcessDef | undefined): Promise<void>;
+  /**
+   * Redraws a posted card with the run's progress bar. Never posts a card, and edits it no sooner
+   * than `progressMinIntervalMs` after its previous edit of any kind.
+   */
+  showProgress(
+    request: RequestRecord,
+    process: ProcessDef | undefined,
+    progress: RunProgress | undefined,
+  ): Promise<void>;
 }
 
 export interface StatusMessagesOptions {
@@ -28,6 +38,8 @@ export interface StatusMessagesOptions {
   /** How often to look again for a ref another replica is posting. */
   retryDelayMs?: number;
   maxRetries?: number;
+  /** Least time between a card's previous edit and a progress redraw (default 3000 ms). */
+  progressMinIntervalMs?: number;
 }
 
 interface Snapshot {
@@ -42,6 +54,10 @@ export function createStatusMessages(options: StatusMessagesOptions): StatusMess
   const maxRetries = options.maxRetries ?? 30;
   const latest = new Map<string, Snapshot>();
   const posting = new Map<string, Promise<void>>();
+  const progressInterval = options.progressMinIntervalMs ?? 3000;
+  const progress = new Map<string, RunProgress>();
+  const renderedAt = new Map<string, number>();
+  const progressTimers = new Map<string, NodeJS.Timeout>();
 
   function remember(request: RequestRecord, process: ProcessDef | undefined): void {
     const known = latest.get(request.id);
@@ -56,8 +72,27 @@ export function createStatusMessages(options: StatusMessagesOptions): StatusMess
       const snapshot = latest.get(requestId);
       const ref = await refs.get(requestId, REF.status);
       if (!snapshot || !ref) return undefined;
-      return { ref, ...statusCard(snapshot.request, snapshot.process, options.now()) };
+      // Rendered right before the edit is sent: the time progress redraws keep their distance from.
+      capped(renderedAt, requestId, Date.now());
+      const extras = { progress: progress.get(requestId) };
+      return { ref, ...statusCard(snapshot.request, snapshot.process, options.now(), extras) };
     });
+  }
+
+  /** Schedules the progress redraw once the card's last edit is `progressInterval` old. */
+  function redrawProgress(requestId: string): void {
+    if (progressTimers.has(requestId)) return;
+    const wait = (renderedAt.get(requestId) ?? Number.NEGATIVE_INFINITY) + progressInterval - Date.now();
+    if (wait <= 0) {
+      scheduleUpdate(requestId);
+      return;
+    }
+    const timer = setTimeout(() => {
+      progressTimers.delete(requestId);
+      redrawProgress(requestId);
+    }, wait);
+    timer.unref?.();
+    progressTimers.set(requestId, timer);
   }
 
   async function postOnce(requestId: string, attempt: number): Promise<void> {
@@ -101,10 +136,25 @@ export function createStatusMessages(options: StatusMessagesOptions): StatusMess
   }
 
   return {
+    async showProgress(request, process, value) {
+      remember(request, process);
+      if (value && request.run?.state.type === 'RUNNING') capped(progress, request.id, value);
+      else progress.delete(request.id);
+      if (await refs.get(request.id, REF.status)) redrawProgress(request.id);
+    },
     async show(request, process) {
+      // A bar only belongs to a running run (a retried run starts without one).
+      if (request.run?.state.type !== 'RUNNING') progress.delete(request.id);
       remember(request, process);
       if (await refs.get(request.id, REF.status)) return scheduleUpdate(request.id);
       await ensure(request.id, 0);
     },
   };
+}
+
+/** Map entries kept for the newest 10,000 requests (oldest dropped first). */
+function capped<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > 10_000) map.delete(map.keys().next().value as string);
 }

@@ -18,12 +18,21 @@ export interface WorkingTarget {
 
 export const WORKING_REACTION = 'eyes';
 
+export interface WorkingIndicatorOptions {
+  /**
+   * Show the indicator only when the work is still running after this long (default 0: at once).
+   * A decision that is ready sooner is answered without two Slack calls and a flickering reaction.
+   */
+  delayMs?: number;
+}
+
 export async function withWorkingIndicator<T>(
   mode: WorkingIndicatorMode,
   client: webApi.WebClient,
   logger: Logger,
   target: WorkingTarget,
   work: () => Promise<T>,
+  options: WorkingIndicatorOptions = {},
 ): Promise<T> {
   if (mode === 'none') return work();
   const quiet = (method: string) => (error: unknown) =>
@@ -33,22 +42,31 @@ export async function withWorkingIndicator<T>(
       .setStatus({ channel_id: target.channel, thread_ts: target.threadTs, status })
       .catch(quiet('assistant.threads.setStatus'));
   // Not awaited before the work: a slow Slack must not delay the decision.
-  const shown =
-    mode === 'reaction'
-      ? client.reactions
-          .add({ channel: target.channel, timestamp: target.ts, name: WORKING_REACTION })
-          .catch(quiet('reactions.add'))
-      : setStatus('is working on it…');
+  let shown: Promise<unknown> | undefined;
+  const show = () => {
+    shown =
+      mode === 'reaction'
+        ? client.reactions
+            .add({ channel: target.channel, timestamp: target.ts, name: WORKING_REACTION })
+            .catch(quiet('reactions.add'))
+        : setStatus('is working on it…');
+  };
+  const delayMs = options.delayMs ?? 0;
+  const timer = delayMs > 0 ? setTimeout(show, delayMs) : undefined;
+  if (!timer) show();
   try {
     return await work();
   } finally {
-    await shown;
-    if (mode === 'reaction') {
-      await client.reactions
-        .remove({ channel: target.channel, timestamp: target.ts, name: WORKING_REACTION })
-        .catch(quiet('reactions.remove'));
-    } else {
-      await setStatus('');
+    clearTimeout(timer);
+    if (shown) {
+      await shown;
+      if (mode === 'reaction') {
+        await client.reactions
+          .remove({ channel: target.channel, timestamp: target.ts, name: WORKING_REACTION })
+          .catch(quiet('reactions.remove'));
+      } else {
+        await setStatus('');
+      }
     }
   }
 }

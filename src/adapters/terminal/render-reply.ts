@@ -1,6 +1,7 @@
 /** Engine replies as terminal text: cards as boxes with numbered buttons, the rest as bot lines. */
 import type { Reply } from '../../core/engine-api';
 import type { JsonSchema, ProcessDef, RequestRecord } from '../../core/types';
+import { renderResultAnswer } from './render-result-answer';
 import { textBox } from './text-box';
 
 export const BUTTONS = '[1] Run   [2] Edit   [3] Cancel';
@@ -20,6 +21,8 @@ export function renderReply(reply: Reply): string[] {
       return [bot(`⛔ ${reply.text}`)];
     case 'error':
       return [bot(`⚠️  ${reply.text}`)];
+    case 'result_answer':
+      return renderResultAnswer(reply);
     default:
       return [bot(reply.text)];
   }

@@ -1,5 +1,6 @@
 /** Slash commands of the terminal chat, mirroring `/flowdesk` in Slack plus a few shell helpers. */
 import type { RunSummary } from '../../core/engine-api';
+import { runInputCommand } from './input-command';
 import { bot } from './render-reply';
 import { isAdmin, type SessionState, showReplies } from './session-state';
 import type { TerminalSessionOptions } from './terminal-session';
@@ -8,6 +9,7 @@ export const HELP = [
   'Type a request in your own words, e.g. “my vpn keeps disconnecting”.',
   'On a card: 1 = Run, 2 = Edit (then name=value), 3 = Cancel.',
   'Commands: /list  /runs [all]  /status [id]  /cancel [id]  /approve [id]  /reject <id> [reason]',
+  '          /input [id] [name=value …]  (answer a run paused for input; without values: show its form)',
   '          ([id] defaults to the last request shown here)',
   '          /as <user>  (act as another user, e.g. an approver)  /whoami  /help  /quit',
 ];
@@ -65,6 +67,11 @@ export async function runSlashCommand(
     case 'approve':
       if (!args[0]) return print(bot('Usage: /approve <request id>'));
       return showReplies(print, state, await engine.approve(action(args[0])));
+    case 'input':
+      return runInputCommand(
+        { ...(options.runInput ? { runInput: options.runInput } : {}), print, state, isAdmin: admin },
+        words,
+      );
     case 'reject':
       if (!args[0]) return print(bot('Usage: /reject <request id> [reason]'));
       return showReplies(

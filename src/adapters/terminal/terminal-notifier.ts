@@ -4,6 +4,7 @@
  * log lines), approvals and expiry. Updates for other sessions' requests are not printed.
  */
 import type { Clock, Notifier, RequestEvent, RunArtifact, RunLogLine } from '../../core/ports';
+import { describeProgress } from '../../core/results/progress';
 import type { ProcessDef, RequestRecord, RunInfo } from '../../core/types';
 import { bot } from './render-reply';
 
@@ -39,12 +40,16 @@ export function describeEvent(
       return request.run
         ? [bot(stateLine(request.run, now))]
         : [bot(`“${title}” is ${request.status.replace(/_/g, ' ')}.`)];
+    case 'progress':
+      return event.progress && request.run?.state.type === 'RUNNING'
+        ? [bot(`⏳ ${describeProgress(event.progress, request.run.startedAt, now)}`)]
+        : [];
     case 'finished':
       return request.run ? finishedLines(request.run, event.logs, event.artifacts) : [];
     case 'paused_for_input':
       return [
         bot(
-          `⏸  Paused: the run waits for input${event.description ? ` (${event.description})` : ''}. Answer it in the Prefect UI: ${request.run?.url ?? ''}`,
+          `⏸  Paused: the run waits for input${event.description ? ` (${event.description})` : ''}. Type /input to see the form and answer it (or use Prefect: ${request.run?.url ?? ''})`,
         ),
       ];
     case 'expired':

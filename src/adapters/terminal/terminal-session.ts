@@ -6,6 +6,7 @@
 import { createInterface } from 'node:readline';
 import type { Engine } from '../../core/engine-api';
 import { asFlowdeskError } from '../../core/errors';
+import type { RunInputService } from '../../core/run-input/run-input-service';
 import type { Requester, ThreadRef } from '../../core/types';
 import { parseEdits } from './parse-edits';
 import { bot } from './render-reply';
@@ -26,6 +27,8 @@ export interface TerminalSessionOptions {
   interactive: boolean;
   /** Waits for the runs started in this session to finish (bounded) before the session ends. */
   settle?: (requestIds: string[]) => Promise<void>;
+  /** Answers runs paused for input (`/input`); absent in dry run. */
+  runInput?: Pick<RunInputService, 'inputForm' | 'submitInput'>;
 }
 
 const PROMPT = 'you> ';

@@ -7,6 +7,7 @@
 import type { ActionInput, Reply } from '../engine-api';
 import { FlowdeskError } from '../errors';
 import type { ProcessDef } from '../types';
+import { approvalSubject } from './approval-subject';
 import { audit } from './audit';
 import { conflict } from './confirm-request';
 import type { EngineContext } from './engine-context';
@@ -26,6 +27,12 @@ export function approveRequest(ctx: EngineContext, input: ActionInput): Promise<
       input.actor.id,
       (current, now) => {
         if (current.status !== 'awaiting_approval') throw conflict(current);
+        if (input.expectedSubject !== undefined && input.expectedSubject !== approvalSubject(current)) {
+          throw new FlowdeskError('request_conflict', `approval card of ${current.id} is out of date`, {
+            userMessage:
+              'This approval card is out of date: the request changed after it was posted. Please use the newest approval card.',
+          });
+        }
         if (current.requester.id === input.actor.id && !policy.selfApproval) {
           throw new FlowdeskError('not_allowed', `${input.actor.id} tried to approve their own request`, {
             userMessage: 'You cannot approve your own request; another approver has to.',
@@ -34,7 +41,8 @@ export function approveRequest(ctx: EngineContext, input: ActionInput): Promise<
         if (current.approvals.some((approval) => approval.userId === input.actor.id)) {
           return { next: null, result: 'duplicate' as const };
         }
-        const approvals = [...current.approvals, { userId: input.actor.id, at: now.toISOString() }];
+        const approval = { userId: input.actor.id, name: input.actor.name, at: now.toISOString() };
+        const approvals = [...current.approvals, approval];
         if (approvals.length < policy.minApprovals) {
           return { next: { ...current, approvals }, result: 'partial' as const };
         }

@@ -17,7 +17,9 @@ import { notifySafely, transition, transitionUnlessExpired } from './transition'
 
 export function cancelRequest(ctx: EngineContext, input: ActionInput): Promise<Reply[]> {
   return repliesOrError(ctx.logger, async () => {
-    const { process } = await loadForAction(ctx, input);
+    // Cancelling only takes something back, so the requester may do it from anywhere (a DM,
+    // `/flowdesk cancel` in another channel): the channel list is not checked, who they are is.
+    const { process } = await loadForAction(ctx, input, { checkChannel: false });
     const { result, after } = await transitionUnlessExpired(
       ctx,
       input.requestId,

@@ -12,11 +12,13 @@ export function matchesForbiddenAlias(
   usable: readonly ProcessDef[],
 ): boolean {
   const usableIds = new Set(usable.map((process) => process.id));
+  return all.some((process) => !usableIds.has(process.id) && hasAliasShaped(text, process));
+}
+
+/** The message has the shape of one of the process's aliases (captures not checked). */
+export function hasAliasShaped(text: string, process: ProcessDef): boolean {
   const message = normalize(text);
-  return all.some(
-    (process) =>
-      !usableIds.has(process.id) && process.aliases.some((alias) => aliasRegex(alias)?.test(message)),
-  );
+  return process.aliases.some((alias) => aliasRegex(alias)?.test(message));
 }
 
 function aliasRegex(alias: string): RegExp | undefined {

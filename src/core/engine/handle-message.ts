@@ -5,6 +5,13 @@
 import type { MessageInput, Reply, Suggestion } from '../engine-api';
 import type { RoutingDecision } from '../ports';
 import type { ConversationContext, ProcessDef } from '../types';
+import { loadAliasSchemas } from './alias-schemas';
+import {
+  answersInstead,
+  finishedRequestOf,
+  isClearResultQuestion,
+  replyAboutResult,
+} from './answer-result-question';
 import { loadConversation, saveConversation } from './conversation';
 import type { EngineContext } from './engine-context';
 import { matchesForbiddenAlias } from './forbidden-alias';
@@ -17,10 +24,18 @@ export async function handleMessage(ctx: EngineContext, input: MessageInput): Pr
     const conversation = await loadConversation(ctx, input.thread);
     const candidates = await ctx.access.usableProcesses(input.requester, input.thread.channel);
     const pending = await loadPending(ctx, conversation, input, candidates);
+    // A follow-up in a finished request's thread may be a question about its result.
+    const finished = pending ? undefined : await finishedRequestOf(ctx, conversation, input, candidates);
+    if (finished && isClearResultQuestion(input.text)) {
+      return await replyAboutResult(ctx, input, conversation, finished);
+    }
     const startedAt = ctx.clock.now().getTime();
     const decision = await route(ctx, input, conversation, candidates, pending);
     if (!decision) return counted(ctx, [routerFailed()]);
     ctx.metrics?.observeRouting(decision.via, (ctx.clock.now().getTime() - startedAt) / 1000);
+    if (finished && answersInstead(decision, input.text)) {
+      return await replyAboutResult(ctx, input, conversation, finished);
+    }
     const outcome = await decide(ctx, input, decision, candidates, pending);
     const replies = [
       ...(decision.notices ?? []).map((text): Reply => ({ kind: 'text', text })),
@@ -57,6 +72,7 @@ async function route(
   pending: PendingDraft | undefined,
 ): Promise<RoutingDecision | undefined> {
   const usable = new Set(candidates.map((process) => process.id));
+  await loadAliasSchemas(ctx, input.text, candidates);
   const schemas = new Map([...ctx.schemas.known()].filter(([id]) => usable.has(id)));
   try {
     const decision = await ctx.router.route({

@@ -5,6 +5,7 @@
  */
 import type { MessageInput, Reply } from '../engine-api';
 import type { RoutingDecision } from '../ports';
+import { safeTimeZone } from '../routing/zoned-time';
 import type { ProcessDef } from '../types';
 import { audit } from './audit';
 import { confirmRequest } from './confirm-request';
@@ -39,7 +40,8 @@ export async function handleRunDecision(
 
   const scheduledAt = decision.scheduledAt ?? same?.request.scheduledAt;
   if (scheduledAt !== undefined && !isFuture(scheduledAt, ctx.clock.now())) {
-    const text = `That time (${scheduledAt}) is in the past, so I did not schedule anything. Tell me a time in the future, or ask again without a time to run it now.`;
+    const when = describeLocalTime(scheduledAt, input.requester.tz);
+    const text = `That time (${when}) is in the past, so I did not start or schedule anything. Tell me a time in the future, or ask again without a time to run it now.`;
     return { replies: [{ kind: 'error', text, code: 'schedule_invalid' }], pending: {} };
   }
 
@@ -105,6 +107,21 @@ export async function handleRunDecision(
     dryRun: ctx.prefect === null,
   };
   return { replies: [...notices, card], pending: pendingUpdate };
+}
+
+/** "Sat 25 Oct, 01:00 CEST": the time as the requester reads it (the ISO value as a fallback). */
+function describeLocalTime(iso: string, tz: string): string {
+  const at = new Date(iso);
+  if (!Number.isFinite(at.getTime())) return iso;
+  return new Intl.DateTimeFormat('en-GB', {
+    timeZone: safeTimeZone(tz),
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(at);
 }
 
 function isFuture(iso: string, now: Date): boolean {

@@ -5,11 +5,13 @@
  *   "tomorrow" alone has no time and is not a schedule;
  * - it must read as an adverb of the request, not as data: "since/from/until/for … 9am" is a
  *   parameter, "failed at 6pm" is a report about the past;
- * - the time must be in the future.
+ * - the time must be in the future — except a time earlier today ("today at 1am" said at noon):
+ *   that is returned as it is, in the past, so the request is refused with a clear message
+ *   instead of silently running now. A time without a day ("at 6pm" said at 9pm) means tomorrow.
  * The wall-clock time is the requester's, converted with their zone's offset on that date.
  */
 import { type DateContext, type DateExpression, parseDates } from './parse-dates';
-import { safeTimeZone } from './zoned-time';
+import { safeTimeZone, wallClockAt } from './zoned-time';
 
 export interface ScheduleMatch {
   /** ISO UTC time of the run. */
@@ -55,11 +57,21 @@ function isPastReport(word: string): boolean {
   return word.length > 3 && word.endsWith('ed') && word !== 'need';
 }
 
-function isSchedule(expression: DateExpression, text: string, now: Date): boolean {
+function isSchedule(expression: DateExpression, text: string, context: DateContext): boolean {
   if (!expression.start.hasTime || expression.end) return false;
   const before = previousWord(text, expression.index);
   if (PARAMETER_PREPOSITIONS.has(before) || isPastReport(before)) return false;
-  return expression.start.instant.getTime() > now.getTime();
+  return expression.start.instant.getTime() > context.now.getTime() || isEarlierToday(expression, context);
+}
+
+/** "today at 1am" said at noon: a schedule the user meant, only too late (yesterday's is a report). */
+function isEarlierToday(expression: DateExpression, context: DateContext): boolean {
+  const { start } = expression;
+  if (!start.hasDay || start.weekdayOnly) return false;
+  const today = wallClockAt(context.now, context.tz);
+  return (
+    start.clock.year === today.year && start.clock.month === today.month && start.clock.day === today.day
+  );
 }
 
 /** A clock time or a delay needs a digit or one of these words; most messages have neither. */
@@ -69,13 +81,16 @@ export function findSchedule(text: string, context: DateContext): ScheduleMatch 
   if (!MAY_NAME_A_TIME.test(text)) return undefined; // spares chrono's many parsers on most messages
   const zone = { now: context.now, tz: safeTimeZone(context.tz) };
   const found = parseDates(text, zone, { forwardDate: true }).find((expression) =>
-    isSchedule(expression, text, context.now),
+    isSchedule(expression, text, zone),
   );
   if (!found) return undefined;
   return { at: found.start.instant.toISOString(), index: found.index, text: found.text };
 }
 
-/** ISO UTC time to run at, or undefined when the message does not clearly say when to run. */
+/**
+ * ISO UTC time to run at, or undefined when the message does not clearly say when to run. It may
+ * be in the past (earlier today): callers refuse it rather than run now.
+ */
 export function extractSchedule(text: string, options: { now: Date; tz: string }): string | undefined {
   return findSchedule(text, options)?.at;
 }

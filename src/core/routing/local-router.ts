@@ -116,7 +116,12 @@ export function createLocalRouter(options: LocalRouterOptions): Router {
         notices.push(`Unknown time zone "${input.requester.tz}": times are read as UTC.`);
       const candidates = input.candidates;
 
-      const alias = matchAlias(input.text, candidates, input.schemas);
+      const schedule = findSchedule(input.text, { now: input.now, tz });
+      const text = withoutSchedule(input.text, schedule);
+      // "deploy search version 7.1.0 tomorrow at 9": the command without its schedule, run at that time
+      // (a free-text capture would otherwise swallow "7.1.0 tomorrow at 9").
+      const scheduled = schedule ? matchAlias(text, candidates, input.schemas) : null;
+      const alias = scheduled ?? matchAlias(input.text, candidates, input.schemas);
       if (alias) {
         return {
           kind: 'run',
@@ -124,11 +129,11 @@ export function createLocalRouter(options: LocalRouterOptions): Router {
           parameters: alias.parameters,
           via: 'alias',
           confidence: 1,
+          ...(scheduled && schedule ? { scheduledAt: schedule.at } : {}),
+          ...(scheduled && notices.length ? { notices } : {}),
         };
       }
 
-      const schedule = findSchedule(input.text, { now: input.now, tz });
-      const text = withoutSchedule(input.text, schedule);
       const classification = options.index.classify(input.text, candidates);
       const best = classification.best;
       const confident = best !== null && classification.confidence >= threshold;

@@ -46,6 +46,20 @@ describe('LLM router against the fake OpenAI server', () => {
     expect(rig.fallback.inputs).toHaveLength(0);
   });
 
+  it("schedules a run at the time the user named, read in the requester's zone (not by the model)", async () => {
+    rig.server.toolCall('run_restart-service', { service: 'payments-api', environment: 'staging' });
+    rig.server.toolCall('run_restart-service', { service: 'payments-api', environment: 'staging' });
+    // Saturday 25 Oct 2025, 12:00 in Paris: tomorrow 09:00 is already on winter time (UTC+1).
+    const now = new Date('2025-10-25T10:00:00Z');
+    const later = await rig.router.route(
+      buildInput({ text: 'restart payments-api in staging tomorrow at 9', now }),
+    );
+    expect(later).toMatchObject({ kind: 'run', scheduledAt: '2025-10-26T08:00:00.000Z' });
+    const right = await rig.router.route(buildInput({ text: 'restart payments-api in staging', now }));
+    expect(right).toMatchObject({ kind: 'run' });
+    expect(right).not.toHaveProperty('scheduledAt');
+  });
+
   it('sends one Chat Completions request with strict tools, auto tool choice and no parallel calls', async () => {
     rig.server.text('Which service?');
 

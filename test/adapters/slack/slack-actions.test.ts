@@ -332,10 +332,11 @@ describe('Reject with a reason', () => {
     const input = env.fakeEngine.callsOf('reject')[0] as ActionInput & { reason?: string };
     expect(input.reason).toBe('not this week');
     expect(input.requestId).toBe(card.requestId);
-    const [reply] = await env.slack.waitForCalls('chat.postMessage', 1, (c) =>
+    // The approver's confirmation is shown to them where they clicked (the notifier tells the requester).
+    const [reply] = await env.slack.waitForCalls('chat.postEphemeral', 1, (c) =>
       String(c.args.text).startsWith('Rejected'),
     );
-    expect(reply.args.thread_ts).toBe(card.threadTs);
+    expect(reply.args).toMatchObject({ user: 'U0LEAD0001', channel: CHANNEL, thread_ts: card.threadTs });
   });
 
   it('shows a refusal only to a non-approver', async () => {

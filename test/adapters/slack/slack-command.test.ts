@@ -118,10 +118,13 @@ describe('/flowdesk', () => {
     expect(text).toContain('refresh the Q3 sales dashboard');
   });
 
-  it('runs shows your requests', async () => {
+  it('runs shows your requests, then what waits for your approval', async () => {
     const text = await answer('runs');
     expect(text).toContain(seeded.id);
-    expect(text).not.toContain(waiting.id);
+    // REQUESTER approves restart-payments: the other user's request waits for her, in its own section.
+    const section = text.indexOf('*Waiting for your approval*');
+    expect(section).toBeGreaterThan(text.indexOf(seeded.id));
+    expect(text.indexOf(waiting.id)).toBeGreaterThan(section);
   });
 
   it('runs all is for admins only', async () => {

@@ -91,6 +91,8 @@ export async function startSlackTestEnv(options: SlackTestEnvOptions): Promise<S
     admins: [ADMIN.id],
     clientOptions: { retryConfig: { retries: 0 } },
     notifierMinIntervalMs: 200,
+    // The fake engine answers at once: show the working indicator anyway, so tests can see it.
+    workingIndicatorDelayMs: 0,
     ...options.overrides,
   });
   const { port } = await app.start(0);

@@ -1,3 +1,4 @@
+import { approvalSubject } from '../../../src/core/engine/approval-subject';
 import type { ApprovalPolicy, ProcessDef } from '../../../src/core/types';
 import { buildProcess, createHarness, runDecision, USERS } from './engine-harness';
 
@@ -53,7 +54,7 @@ describe('approvals', () => {
     expect(replies.map((r) => r.kind)).toEqual(['text', 'status']);
     expect(h.prefect.createCalls).toHaveLength(1);
     expect(h.prefect.createCalls[0].tags).toContain(`approved-by:${USERS.lead2.id}`);
-    expect(h.prefect.createCalls[0].name).toBe(`deploy for Ann, approved by ${USERS.lead2.id}`);
+    expect(h.prefect.createCalls[0].name).toBe(`deploy for Ann, approved by ${USERS.lead2.name}`);
     expect(h.notifier.kinds()).toEqual(['approval_needed', 'approved', 'state_changed']);
     expect(h.audit.actions(requestId)).toEqual(['requested', 'confirmed', 'approved', 'started']);
   });
@@ -130,6 +131,24 @@ describe('approvals', () => {
     await h.engine.confirm({ actor: USERS.ann, requestId });
     await h.engine.approve({ actor: USERS.lead2, requestId });
     expect(h.prefect.createCalls).toHaveLength(0);
+  });
+
+  it('an approval card showing other parameters than the request has now does not count', async () => {
+    const { h, requestId } = await awaitingApproval();
+    const shown = approvalSubject((await h.store.getRequest(requestId))!);
+    await h.engine.submitEdit({ actor: USERS.ann, requestId, values: { note: 'changed' } });
+    await h.engine.confirm({ actor: USERS.ann, requestId });
+    expect(
+      (await h.engine.approve({ actor: USERS.lead1, requestId, expectedSubject: shown }))[0],
+    ).toMatchObject({
+      code: 'request_conflict',
+      text: expect.stringContaining('out of date'),
+    });
+    expect(h.prefect.createCalls).toHaveLength(0);
+    const current = approvalSubject((await h.store.getRequest(requestId))!);
+    expect(current).not.toBe(shown);
+    await h.engine.approve({ actor: USERS.lead1, requestId, expectedSubject: current });
+    expect(h.prefect.createCalls).toHaveLength(1);
   });
 
   it('approval expires: a late click closes the request, expireDue does too', async () => {

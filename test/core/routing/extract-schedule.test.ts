@@ -31,6 +31,16 @@ describe('extractSchedule', () => {
     expect(extractSchedule('do it at 6pm', evening)).toBe('2025-10-26T17:00:00.000Z');
   });
 
+  it('returns a time earlier today as it is, in the past, so the request is refused rather than run now', () => {
+    expect(extractSchedule('restart search in staging today at 1am', PARIS_SATURDAY)).toBe(
+      '2025-10-24T23:00:00.000Z',
+    );
+    const late = { now: new Date('2025-10-25T21:30:00Z'), tz: 'Europe/Paris' }; // 23:30 in Paris
+    expect(extractSchedule('run it tonight at 22:00', late)).toBe('2025-10-25T20:00:00.000Z');
+    // Another day in the past is a report, not a schedule.
+    expect(extractSchedule('restart search yesterday at 9', PARIS_SATURDAY)).toBeUndefined();
+  });
+
   it('honours an explicit zone and relative delays', () => {
     expect(extractSchedule('run it at 9am EST', PARIS_SATURDAY)).toBe('2025-10-25T14:00:00.000Z');
     expect(extractSchedule('kick it off in 2 hours', PARIS_SATURDAY)).toBe('2025-10-25T12:00:00.000Z');

@@ -49,6 +49,16 @@ describe('createLocalRouter', () => {
     });
   });
 
+  it('runs an alias said with a time at that time, the time kept out of the captures', async () => {
+    const decision = runOf(await router.route(input('restart payments-api in prod tomorrow at 9')));
+    expect(decision).toMatchObject({
+      processId: 'restart-service',
+      parameters: { service: 'payments-api', environment: 'production' },
+      via: 'alias',
+      scheduledAt: '2025-10-26T08:00:00.000Z',
+    });
+  });
+
   it('runs the best process with the parameters found in the message', async () => {
     const decision = runOf(await router.route(input('Please give bob@example.com editor access to Jira')));
     expect(decision).toMatchObject({

@@ -3,6 +3,7 @@
  * parameters, requester, expiry, and Approve / Reject (both behind confirm dialogs).
  */
 import type { types } from '@slack/bolt';
+import { approvalSubject } from '../../../core/engine/approval-subject';
 import type { ProcessDef, RequestRecord } from '../../../core/types';
 import { ACTION } from '../action-ids';
 import type { SlackMessage } from './confirmation-card';
@@ -27,6 +28,14 @@ export interface ApprovalCardInput {
   resolution?: string;
   /** Link to the request's thread, for the DM copy. */
   threadLink?: string;
+}
+
+/**
+ * The fingerprint of what an approval card showed, from the block id of its buttons (Slack sends
+ * it back with the click), or undefined for other blocks.
+ */
+export function approvalSubjectOfBlock(blockId: string | undefined): string | undefined {
+  return blockId?.startsWith('appr-a:') ? /:s([0-9a-f]{8})$/.exec(blockId)?.[1] : undefined;
 }
 
 export function approvalCard(input: ApprovalCardInput): SlackMessage {
@@ -86,7 +95,7 @@ export function approvalCard(input: ApprovalCardInput): SlackMessage {
             },
           }),
         ],
-        `appr-a:${version}`,
+        `appr-a:${version}:s${approvalSubject(request)}`,
       ),
     );
   }

@@ -46,7 +46,8 @@ export function editModal(form: EditForm): types.ModalView {
   };
 }
 
-function inputBlock(field: SchemaField, current: unknown): types.InputBlock {
+/** One modal input for a schema field (also used by the run-input form), pre-filled with `current`. */
+export function inputBlock(field: SchemaField, current: unknown): types.InputBlock {
   const value = current === undefined ? field.defaultValue : current;
   const hintParts = [field.description, constraintHint(field)].filter((p): p is string => Boolean(p));
   const block: types.InputBlock = {

@@ -8,7 +8,7 @@ import { context, section } from './limits';
 export const COMMAND_HELP: ReadonlyArray<{ usage: string; what: string; adminOnly?: boolean }> = [
   { usage: 'help', what: 'this help' },
   { usage: 'list', what: 'the processes you may request, with an example each' },
-  { usage: 'runs', what: 'your recent requests and runs' },
+  { usage: 'runs', what: 'your recent requests and runs, and what waits for your approval' },
   { usage: 'runs all', what: "everyone's recent requests", adminOnly: true },
   { usage: 'status <request or run id>', what: 'the state of a request or flow run' },
   { usage: 'cancel <request or run id>', what: 'cancel a request, or its flow run' },

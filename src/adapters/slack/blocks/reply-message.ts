@@ -2,6 +2,7 @@
  * Maps an engine `Reply` to the Slack message that shows it.
  */
 import type { Reply } from '../../../core/engine-api';
+import { answerBlocks, modelAnswerBlocks } from '../artifacts/answer-blocks';
 import { confirmationCard, type SlackMessage } from './confirmation-card';
 import { LIMITS, limitBlocks } from './limits';
 import {
@@ -34,6 +35,12 @@ export function replyMessage(reply: Reply, now: Date): SlackMessage {
       return deniedMessage(reply.text);
     case 'error':
       return errorMessage(reply.text);
+    case 'result_answer': {
+      const options = reply.runUrl ? { runUrl: reply.runUrl } : {};
+      return reply.answer.via === 'model'
+        ? modelAnswerBlocks(reply.answer.markdown, options)
+        : answerBlocks(reply.answer.result, options);
+    }
   }
 }
 

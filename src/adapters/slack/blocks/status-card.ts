@@ -2,13 +2,25 @@
  * The status card: one message per request, edited in place as the run moves through its states.
  */
 import type { types } from '@slack/bolt';
+import type { RunProgress } from '../../../core/results/progress';
 import type { ProcessDef, RequestRecord } from '../../../core/types';
 import { ACTION } from '../action-ids';
+import { requestProgressBlock } from '../artifacts/progress-blocks';
 import type { SlackMessage } from './confirmation-card';
 import { elapsedMs, escapeMrkdwn, formatDuration, mention, requestStateLabel, slackDate } from './format';
 import { actions, button, context, fallbackText, LIMITS, limitBlocks, section, truncate } from './limits';
 
-export function statusCard(request: RequestRecord, process: ProcessDef | undefined, now: Date): SlackMessage {
+export interface StatusCardExtras {
+  /** The run's latest progress artifact (shown as a bar while the run is RUNNING). */
+  progress?: RunProgress;
+}
+
+export function statusCard(
+  request: RequestRecord,
+  process: ProcessDef | undefined,
+  now: Date,
+  extras: StatusCardExtras = {},
+): SlackMessage {
   const title = process?.title ?? request.processId;
   const version = `${request.id}:v${request.version}`;
   const state = requestStateLabel(request);
@@ -23,6 +35,10 @@ export function statusCard(request: RequestRecord, process: ProcessDef | undefin
     lines.push(`Scheduled for ${slackDate(request.scheduledAt)}`);
   }
   const blocks: types.KnownBlock[] = [section(lines.join('\n'), `status:${version}`)];
+  const progress = extras.progress
+    ? requestProgressBlock(request, { progress: extras.progress }, now)
+    : undefined;
+  if (progress) blocks.push(progress);
   if (request.run?.url) {
     blocks.push(
       actions(

@@ -7,6 +7,7 @@ import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareAr
 import type { ActionInput, Reply } from '../../../core/engine-api';
 import { asFlowdeskError } from '../../../core/errors';
 import { ACTION } from '../action-ids';
+import { approvalSubjectOfBlock } from '../blocks/approval-card';
 import { settleMessageBlocks } from '../blocks/confirmation-card';
 import { editModal } from '../blocks/edit-modal';
 import { mention } from '../blocks/format';
@@ -38,9 +39,13 @@ export function registerActions(app: App, deps: ListenerDeps): void {
     ),
   );
   // Approval cards exist in several places (thread, DMs): the notifier settles all of them.
-  app.action<BlockButtonAction>(ACTION.approve, (args) =>
-    decide(deps, args, (input) => deps.engine.approve(input)),
-  );
+  // The card says what it showed, so a card left open from before an edit cannot approve the edit.
+  app.action<BlockButtonAction>(ACTION.approve, (args) => {
+    const shown = approvalSubjectOfBlock(args.action.block_id);
+    return decide(deps, args, (input) =>
+      deps.engine.approve(shown ? { ...input, expectedSubject: shown } : input),
+    );
+  });
   app.action<BlockButtonAction>(ACTION.edit, (args) => openEdit(deps, args));
   app.action<BlockButtonAction>(ACTION.reject, (args) => openReject(deps, args));
   app.action<BlockButtonAction>(ACTION.provideInput, (args) => provideInput(deps, args));

@@ -27,10 +27,13 @@ export interface IncomingMessage {
 export async function claimEvent(deps: ListenerDeps, eventId: string | undefined, messageKey?: string) {
   try {
     const ttl = deps.eventDedupeTtlSeconds;
-    if (eventId && !(await deps.store.claimOnce(`slack:event:${eventId}`, ttl))) return false;
-    // app_mention and message.* deliver the same message under two event ids.
-    if (messageKey && !(await deps.store.claimOnce(`slack:msg:${messageKey}`, ttl))) return false;
-    return true;
+    // Both claims at once (one round trip): the event id catches Slack's retries, the message key
+    // catches app_mention and message.* delivering the same message under two event ids.
+    const claims = await Promise.all([
+      eventId ? deps.store.claimOnce(`slack:event:${eventId}`, ttl) : true,
+      messageKey ? deps.store.claimOnce(`slack:msg:${messageKey}`, ttl) : true,
+    ]);
+    return claims.every(Boolean);
   } catch (error) {
     // The store is down: the engine will fail too and say so; better than silence.
     deps.logger.warn({ eventId, err: error }, 'event dedupe unavailable');
@@ -53,29 +56,35 @@ export async function handleUserMessage(
     isDm: message.isDm,
   };
   const text = toPlainText(message.text, message.botUserId);
-  const replies = await withWorkingIndicator(
+  // The answer is posted inside the indicator: the person sees it without waiting for the
+  // indicator's removal (a Slack round trip), and the indicator lasts until the answer is there.
+  await withWorkingIndicator(
     deps.workingIndicator,
     client,
     deps.logger,
     { channel: message.channel, ts: message.ts, threadTs: thread.threadTs },
-    async (): Promise<Reply[]> => {
-      try {
-        const requester = await deps.directory.lookupUser(message.user);
-        return await deps.engine.handleMessage({
-          requester,
-          thread,
-          text,
-          ...(message.mentioned === undefined ? {} : { mentioned: message.mentioned }),
-        });
-      } catch (error) {
-        const failure = asFlowdeskError(error);
-        deps.logger.error(
-          { err: failure, code: failure.code, channel: message.channel },
-          'handleMessage failed',
-        );
-        return [{ kind: 'error', text: failure.userMessage, code: failure.code }];
-      }
-    },
+    async () => deps.replies.post(thread, await decide(deps, message, thread, text)),
+    { delayMs: deps.workingIndicatorDelayMs ?? 0 },
   );
-  await deps.replies.post(thread, replies);
+}
+
+async function decide(
+  deps: ListenerDeps,
+  message: IncomingMessage,
+  thread: ThreadRef,
+  text: string,
+): Promise<Reply[]> {
+  try {
+    const requester = await deps.directory.lookupUser(message.user);
+    return await deps.engine.handleMessage({
+      requester,
+      thread,
+      text,
+      ...(message.mentioned === undefined ? {} : { mentioned: message.mentioned }),
+    });
+  } catch (error) {
+    const failure = asFlowdeskError(error);
+    deps.logger.error({ err: failure, code: failure.code, channel: message.channel }, 'handleMessage failed');
+    return [{ kind: 'error', text: failure.userMessage, code: failure.code }];
+  }
 }

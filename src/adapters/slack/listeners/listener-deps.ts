@@ -3,10 +3,11 @@
  * engine, render the replies.
  */
 import type { webApi } from '@slack/bolt';
-import type { Engine, RunSummary } from '../../../core/engine-api';
+import type { Engine } from '../../../core/engine-api';
 import type { CatalogSource, Directory, Logger, Store } from '../../../core/ports';
 import type { Requester } from '../../../core/types';
 import type { MessageRefs } from '../message-refs';
+import type { PendingApprovals } from '../pending-approvals';
 import type { ReplyPoster } from '../reply-poster';
 import { describeSlackError, type SlackErrorInfo } from '../slack-errors';
 import type { ReloadResult } from '../slash-command';
@@ -32,11 +33,13 @@ export interface ListenerDeps {
   /** Process titles for modals opened before the engine is asked (reject reason). */
   catalog?: CatalogSource;
   catalogReload?: () => Promise<ReloadResult>;
-  pendingApprovals?: (actor: Requester) => Promise<RunSummary[]>;
+  pendingApprovals?: PendingApprovals;
   /** Opens the form of a paused run; wired by the run-input feature. */
   onProvideInput?: (args: ProvideInputArgs) => Promise<void>;
   slashCommand: string;
   workingIndicator: WorkingIndicatorMode;
+  /** Show the working indicator only after this long (0: at once). */
+  workingIndicatorDelayMs?: number;
   /** Seconds an event id is remembered for dedupe (Slack retries within minutes). */
   eventDedupeTtlSeconds: number;
   /** Time the engine gets on a modal submit before the modal is closed and the answer posted. */

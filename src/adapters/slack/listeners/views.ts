@@ -2,7 +2,8 @@
  * Modal submissions. Edit: the values are converted back from Block Kit, the engine validates
  * them; invalid values are shown in the modal (`response_action: 'errors'`) and nothing changes.
  * Slack waits at most 3 s for that answer, so a slow engine gets a budget: past it, the modal
- * closes and the outcome is posted instead. Reject: the modal closes at once; the engine decides.
+ * closes and the outcome is posted instead. Reject: the modal closes at once; the engine decides,
+ * the approver's confirmation is shown to them and the notifier tells the requester in the thread.
  */
 import type { AllMiddlewareArgs, App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { EditResult } from '../../../core/engine-api';
@@ -158,6 +159,14 @@ async function submitReject(deps: ListenerDeps, args: ViewArgs): Promise<void> {
       );
     }
     const progress = replies.filter((r) => !isRefusal(r));
+    // The requester is told in the thread by the notifier; the approver's confirmation is theirs.
+    if (progress.length > 0 && refuseTo) {
+      await deps.replies.ephemeral(
+        refuseTo,
+        combineMessages(progress.map((r) => replyMessage(r, deps.now()))),
+      );
+      return;
+    }
     const request = await deps.store.getRequest(meta.r).catch(() => null);
     if (request && progress.length > 0) {
       await deps.replies.post(

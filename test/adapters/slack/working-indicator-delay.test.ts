@@ -1,0 +1,67 @@
+/**
+ * The working indicator with a delay (the default in createSlackApp): a decision that is ready
+ * sooner is answered without it; a slow one gets it, and it is removed after the work.
+ */
+import { webApi } from '@slack/bolt';
+import { withWorkingIndicator } from '../../../src/adapters/slack/working-indicator';
+import { FakeSlackServer } from '../../fakes/fake-slack-server';
+import { MemoryLogger } from '../../fakes/silent-logger';
+
+const slack = new FakeSlackServer();
+let client: webApi.WebClient;
+const target = { channel: 'C0SERVICE1', ts: '1750000000.000100', threadTs: '1750000000.000001' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+beforeAll(async () => {
+  await slack.start();
+  client = new webApi.WebClient(slack.token, { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
+});
+
+afterAll(async () => {
+  await slack.stop();
+});
+
+beforeEach(() => slack.reset());
+
+it('makes no Slack call when the work finishes within the delay', async () => {
+  const result = await withWorkingIndicator('reaction', client, new MemoryLogger(), target, async () => 7, {
+    delayMs: 200,
+  });
+  expect(result).toBe(7);
+  await sleep(300);
+  expect(slack.callsOf('reactions.add')).toHaveLength(0);
+  expect(slack.callsOf('reactions.remove')).toHaveLength(0);
+});
+
+it('shows the reaction once the work outlasts the delay, and removes it after', async () => {
+  await withWorkingIndicator(
+    'reaction',
+    client,
+    new MemoryLogger(),
+    target,
+    async () => {
+      await slack.waitForCalls('reactions.add');
+      expect(slack.callsOf('reactions.remove')).toHaveLength(0);
+    },
+    { delayMs: 20 },
+  );
+  expect(slack.okCallsOf('reactions.remove')[0]?.args).toMatchObject({
+    channel: target.channel,
+    timestamp: target.ts,
+    name: 'eyes',
+  });
+});
+
+it('sets and clears the thread status only for slow work', async () => {
+  await withWorkingIndicator('assistant_status', client, new MemoryLogger(), target, async () => 'quick', {
+    delayMs: 200,
+  });
+  expect(slack.callsOf('assistant.threads.setStatus')).toHaveLength(0);
+  await withWorkingIndicator('assistant_status', client, new MemoryLogger(), target, () => sleep(120), {
+    delayMs: 10,
+  });
+  expect(slack.okCallsOf('assistant.threads.setStatus').map((call) => call.args.status)).toEqual([
+    'is working on it…',
+    '',
+  ]);
+});
