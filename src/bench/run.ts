@@ -74,7 +74,33 @@ export interface BenchReport {
   duration_s: number;
 }
 
+/** The parts `FLOWDESK_BENCH_ONLY` may select (comma-separated), e.g. `FLOWDESK_BENCH_ONLY=bot,webhook`. */
+export const BENCH_PARTS = ['bot', 'webhook', 'routing', 'memory'] as const;
+export type BenchPart = (typeof BENCH_PARTS)[number];
+
+/** A report of some parts only (the others are absent), for measuring one change quickly. */
+export type PartialBenchReport = Omit<
+  BenchReport,
+  'bot_overhead' | 'webhook' | 'routing' | 'llm_tokens' | 'memory'
+> &
+  Partial<BenchReport>;
+
+export function benchPartsFromEnv(value: string | undefined): BenchPart[] {
+  if (!value?.trim()) return [...BENCH_PARTS];
+  const parts = value.split(',').map((part) => part.trim());
+  const unknown = parts.filter((part) => !(BENCH_PARTS as readonly string[]).includes(part));
+  if (unknown.length > 0)
+    throw new Error(
+      `FLOWDESK_BENCH_ONLY: unknown part(s) ${unknown.join(', ')}; use ${BENCH_PARTS.join(',')}`,
+    );
+  return parts as BenchPart[];
+}
+
 export async function runBench(options: BenchOptions = DEFAULT_BENCH_OPTIONS): Promise<BenchReport> {
+  return (await runBenchParts(options, [...BENCH_PARTS])) as BenchReport;
+}
+
+export async function runBenchParts(options: BenchOptions, parts: BenchPart[]): Promise<PartialBenchReport> {
   const started = performance.now();
   const progress = options.progress ?? ((line: string) => process.stderr.write(`[bench] ${line}\n`));
   const processMapsPath = options.processMapsPath ?? defaultProcessMapsPath();
@@ -88,36 +114,53 @@ export async function runBench(options: BenchOptions = DEFAULT_BENCH_OPTIONS): P
   const prefectUiUrl = edge.prefectApiUrl.replace(/\/api$/, '');
   try {
     progress(`edge (fake Slack, fake Prefect, load generators): ${edge.isolation}`);
-    progress(`memory: flowdesk idle, then ${options.memory.runs} tracked runs`);
     const keyPrefix = options.keyPrefix ?? 'flowdesk-bench:';
     const memoryPrefix = benchPrefix(keyPrefix);
-    const memory = await runMemoryBench(edge, {
-      runs: options.memory.runs,
-      processId: seededProcess.id,
-      processMapsPath,
-      slackApiUrl: edge.slackApiUrl,
-      prefectApiUrl: edge.prefectApiUrl,
-      redisPrefix: memoryPrefix,
-      seededStateTimestamp: olderThan(DEFAULT_RUN_STATE_TIMESTAMP),
-      isolated: options.isolated ?? canIsolate(),
-    }).finally(() => deleteBenchKeys(memoryPrefix));
-    const { overhead, webhook } = await withFlowdesk(edge, processMapsPath, keyPrefix, async (flowdesk) => {
-      const { ratePerApp, warmupSeconds, measureSeconds } = options.overhead;
-      progress(`bot overhead: ${ratePerApp}/s to each app, ${warmupSeconds} s warm-up + ${measureSeconds} s`);
-      const overheadResult = await runBotOverheadBench(edge, flowdesk, options.overhead);
-      progress(`webhook: ${options.webhook.runs} runs × ${options.webhook.eventsPerRun} events, then steady`);
-      const webhookResult = await runWebhookBench(edge, flowdesk, {
-        ...options.webhook,
-        process: seededProcess,
-        prefectUiUrl,
-      });
-      return { overhead: overheadResult, webhook: webhookResult };
-    });
-    progress('routing: local router on CLINC150 (validation split)');
+    if (parts.includes('memory')) progress(`memory: flowdesk idle, then ${options.memory.runs} tracked runs`);
+    const memory = !parts.includes('memory')
+      ? undefined
+      : await runMemoryBench(edge, {
+          runs: options.memory.runs,
+          processId: seededProcess.id,
+          processMapsPath,
+          slackApiUrl: edge.slackApiUrl,
+          prefectApiUrl: edge.prefectApiUrl,
+          redisPrefix: memoryPrefix,
+          seededStateTimestamp: olderThan(DEFAULT_RUN_STATE_TIMESTAMP),
+          isolated: options.isolated ?? canIsolate(),
+        }).finally(() => deleteBenchKeys(memoryPrefix));
+    const withApp = parts.includes('bot') || parts.includes('webhook');
+    const { overhead, webhook } = !withApp
+      ? {}
+      : await withFlowdesk(edge, processMapsPath, keyPrefix, async (flowdesk) => {
+          const { ratePerApp, warmupSeconds, measureSeconds } = options.overhead;
+          let overheadResult: BotOverheadResult | undefined;
+          if (parts.includes('bot')) {
+            progress(
+              `bot overhead: ${ratePerApp}/s to each app, ${warmupSeconds} s warm-up + ${measureSeconds} s`,
+            );
+            overheadResult = await runBotOverheadBench(edge, flowdesk, options.overhead);
+          }
+          if (!parts.includes('webhook')) return { overhead: overheadResult };
+          progress(
+            `webhook: ${options.webhook.runs} runs × ${options.webhook.eventsPerRun} events, then steady`,
+          );
+          const webhookResult = await runWebhookBench(edge, flowdesk, {
+            ...options.webhook,
+            process: seededProcess,
+            prefectUiUrl,
+          });
+          return { overhead: overheadResult, webhook: webhookResult };
+        });
     const clinc150Dir = options.clinc150Dir ?? defaultClinc150Dir();
-    const routing = await runRoutingBench({ dir: clinc150Dir, print: () => {} });
-    progress(`llm tokens: ${options.llmTokenSizes.join(' → ')} processes`);
-    const llmTokens = await llmTokenRows(buildClinc150Catalog(clinc150Dir), options.llmTokenSizes);
+    let routing: RoutingBenchResult | undefined;
+    let llmTokens: LlmTokenBenchRow[] | undefined;
+    if (parts.includes('routing')) {
+      progress('routing: local router on CLINC150 (validation split)');
+      routing = await runRoutingBench({ dir: clinc150Dir, print: () => {} });
+      progress(`llm tokens: ${options.llmTokenSizes.join(' → ')} processes`);
+      llmTokens = await llmTokenRows(buildClinc150Catalog(clinc150Dir), options.llmTokenSizes);
+    }
     return {
       benchmark: 'flowdesk',
       machine: {
@@ -134,11 +177,11 @@ export async function runBench(options: BenchOptions = DEFAULT_BENCH_OPTIONS): P
         process_maps: processMapsPath,
         logging: 'pino at info into a discarding sink',
       },
-      bot_overhead: overhead,
-      webhook,
-      routing,
-      llm_tokens: llmTokens,
-      memory,
+      ...(overhead ? { bot_overhead: overhead } : {}),
+      ...(webhook ? { webhook } : {}),
+      ...(routing ? { routing } : {}),
+      ...(llmTokens ? { llm_tokens: llmTokens } : {}),
+      ...(memory ? { memory } : {}),
       duration_s: round((performance.now() - started) / 1000, 1),
     };
   } finally {
@@ -196,7 +239,7 @@ export async function main(
   write: (text: string) => void = (text) => process.stdout.write(text),
 ): Promise<void> {
   try {
-    const report = await runBench(options);
+    const report = await runBenchParts(options, benchPartsFromEnv(process.env.FLOWDESK_BENCH_ONLY));
     write(`${JSON.stringify(report, null, 2)}\n`);
   } catch (error) {
     process.stderr.write(

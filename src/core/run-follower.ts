@@ -29,7 +29,10 @@ export type ApplyOutcome = 'ignored' | 'stale' | 'unchanged' | 'updated' | 'fini
 
 export interface RunFollower {
   applySnapshot(update: RunUpdate): Promise<ApplyOutcome>;
-  /** Polls up to `batchSize` followed runs this replica holds the lease for; returns how many changed. */
+  /**
+   * Polls every followed run (up to MAX_FOLLOWED_PER_CYCLE) whose lease this replica gets, walking them
+   * in batches of `batchSize` (one Prefect read per batch); returns how many changed.
+   */
   pollOnce(batchSize?: number): Promise<number>;
   /** Gives up this replica's poll leases (shutdown), so another replica polls those runs at once. */
   releaseLeases(): Promise<void>;
@@ -67,45 +70,63 @@ export function createRunFollower(deps: RunFollowerDeps): RunFollower {
     },
     async pollOnce(batchSize = 50) {
       if (!deps.prefect) return 0;
-      const runIds = await leasedRunIds(deps, owner, leaseMs, batchSize);
-      held = runIds;
-      if (runIds.length === 0) return 0;
-      const snapshots = await deps.prefect.readFlowRuns(runIds);
+      const prefect = deps.prefect;
+      const size = Math.max(1, Math.floor(batchSize));
+      // Every followed run, oldest first: listing only the first batch would starve newer runs and
+      // leave a second replica nothing to poll (it cannot get the leases of that same batch).
+      const requestIds = await deps.store.listFollowed(MAX_FOLLOWED_PER_CYCLE);
+      const leased: string[] = [];
+      held = leased; // filled as batches are leased, so a failing batch still releases what was taken
       let changed = 0;
-      for (const snapshot of snapshots) {
-        try {
-          const outcome = await applySnapshot(snapshot);
-          if (outcome === 'updated' || outcome === 'finished' || outcome === 'reopened') changed += 1;
-        } catch (error) {
-          deps.logger.warn(
-            { flowRunId: snapshot.id, err: (error as Error).message },
-            'applying a polled state failed',
-          );
-        }
+      for (let start = 0; start < requestIds.length; start += size) {
+        const runIds = await leasedRunIds(deps, owner, leaseMs, requestIds.slice(start, start + size));
+        leased.push(...runIds);
+        if (runIds.length > 0) changed += await applyPolled(deps, await prefect.readFlowRuns(runIds));
       }
       return changed;
     },
   };
 }
 
+/** The most followed runs one poll cycle walks (bounds memory and the cycle's length). */
+export const MAX_FOLLOWED_PER_CYCLE = 20_000;
+
+async function applyPolled(deps: RunFollowerDeps, snapshots: FlowRunSnapshot[]): Promise<number> {
+  let changed = 0;
+  for (const snapshot of snapshots) {
+    try {
+      const outcome = await applyUpdate(deps, snapshot);
+      if (outcome === 'updated' || outcome === 'finished' || outcome === 'reopened') changed += 1;
+    } catch (error) {
+      deps.logger.warn(
+        { flowRunId: snapshot.id, err: (error as Error).message },
+        'applying a polled state failed',
+      );
+    }
+  }
+  return changed;
+}
+
+/** The runs of `requestIds` this replica holds the poll lease for (leases taken concurrently). */
 async function leasedRunIds(
   deps: RunFollowerDeps,
   owner: string,
   leaseMs: number,
-  limit: number,
+  requestIds: string[],
 ): Promise<string[]> {
-  const runIds: string[] = [];
-  for (const requestId of await deps.store.listFollowed(limit)) {
-    const request = await deps.store.getRequest(requestId);
-    if (!request?.run || request.status !== 'submitted') {
-      await deps.store.removeFollowed(requestId);
-      continue;
-    }
-    // Only one replica polls a given run at a time; the holder renews its lease on each poll.
-    if (await deps.store.acquireLease(`poll:${request.run.flowRunId}`, owner, leaseMs))
-      runIds.push(request.run.flowRunId);
-  }
-  return runIds;
+  const runIds = await Promise.all(
+    requestIds.map(async (requestId) => {
+      const request = await deps.store.getRequest(requestId);
+      if (!request?.run || request.status !== 'submitted') {
+        await deps.store.removeFollowed(requestId);
+        return null;
+      }
+      // Only one replica polls a given run at a time; the holder renews its lease on each poll.
+      const runId = request.run.flowRunId;
+      return (await deps.store.acquireLease(`poll:${runId}`, owner, leaseMs)) ? runId : null;
+    }),
+  );
+  return runIds.filter((runId): runId is string => runId !== null);
 }
 
 async function applyUpdate(deps: RunFollowerDeps, update: RunUpdate): Promise<ApplyOutcome> {

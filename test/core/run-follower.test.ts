@@ -15,10 +15,14 @@ async function setup(owner = 'replica-a') {
   return { h, requestId, follower };
 }
 
-function makeFollower(h: ReturnType<typeof createHarness>, owner: string): RunFollower {
+function makeFollower(
+  h: ReturnType<typeof createHarness>,
+  owner: string,
+  prefect: ReturnType<typeof createHarness>['prefect'] = h.prefect,
+): RunFollower {
   return createRunFollower({
     store: h.store,
-    prefect: h.prefect,
+    prefect,
     notifier: h.notifier,
     catalog: { current: () => ({ processes: [], byId: new Map(), files: [] }) },
     clock: h.clock,
@@ -157,6 +161,35 @@ describe('run follower', () => {
     expect(h.prefect.readFlowRunsCalls).toHaveLength(3);
   });
 
+  it('pollOnce walks every followed run in batches, not only the oldest batch', async () => {
+    const { h, follower } = await setup();
+    const runIds = await followMany(h, 450);
+    expect(await follower.pollOnce(200)).toBe(runIds.length);
+    expect(h.prefect.readFlowRunsCalls.map((ids) => ids.length)).toEqual([200, 200, 50]);
+    expect(new Set(h.prefect.readFlowRunsCalls.flat())).toEqual(new Set(runIds));
+  });
+
+  it('two replicas on one store split the followed runs between them', async () => {
+    const { h } = await setup('replica-a');
+    const runIds = await followMany(h, 450);
+    // Each replica reads through its own recorder, so concurrent polls are told apart.
+    const polledBy = async (owner: string) => {
+      const polled: string[] = [];
+      const prefect = Object.create(h.prefect) as typeof h.prefect;
+      prefect.readFlowRuns = (ids: string[]) => {
+        polled.push(...ids);
+        return h.prefect.readFlowRuns(ids);
+      };
+      await makeFollower(h, owner, prefect).pollOnce(200);
+      return polled;
+    };
+    const [first, second] = await Promise.all([polledBy('replica-a'), polledBy('replica-b')]);
+    expect(first.length).toBeGreaterThan(0);
+    expect(second.length).toBeGreaterThan(0);
+    expect(first.filter((id) => second.includes(id))).toEqual([]);
+    expect(new Set([...first, ...second])).toEqual(new Set(runIds));
+  });
+
   it('a replica that shuts down releases its poll leases so another polls at once', async () => {
     const { h, follower } = await setup('replica-a');
     const other = makeFollower(h, 'replica-b');
@@ -169,3 +202,25 @@ describe('run follower', () => {
     expect(h.prefect.readFlowRunsCalls).toHaveLength(2);
   });
 });
+
+/** Follows `count` more runs (copies of the harness's submitted request), all RUNNING in Prefect. */
+async function followMany(h: ReturnType<typeof createHarness>, count: number): Promise<string[]> {
+  const [template] = await h.store.listFollowed(1);
+  const base = await h.store.getRequest(template);
+  if (!base?.run) throw new Error('the harness request has no run');
+  h.prefect.setState(base.run.flowRunId, state('RUNNING', 'Running', '2025-06-12T10:01:00Z'));
+  const runIds = [base.run.flowRunId];
+  for (let i = 0; i < count - 1; i += 1) {
+    const requestId = `req-many-${i}`;
+    const flowRunId = `run-many-${i}`;
+    h.prefect.runs.set(flowRunId, {
+      ...(await h.prefect.readFlowRun(base.run.flowRunId)),
+      id: flowRunId,
+    });
+    await h.store.createRequest({ ...base, id: requestId, run: { ...base.run, flowRunId } });
+    await h.store.indexRun(flowRunId, requestId);
+    await h.store.addFollowed(requestId);
+    runIds.push(flowRunId);
+  }
+  return runIds;
+}

@@ -105,6 +105,8 @@ export function connectRedis(url: string, logger: Logger, options: RedisConnecti
   const maxDelayMs = options.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
   const redis = new Redis(url, {
     ...baseOptions(options),
+    // Commands issued in the same tick (concurrent events, parallel writes) share one round trip.
+    enableAutoPipelining: true,
     // Always a number: ioredis stops reconnecting for good when this returns nothing.
     retryStrategy: (attempt) => reconnectDelay(attempt, maxDelayMs),
   });

@@ -39,7 +39,7 @@ export interface RedisEventQueueOptions {
   dedupeTtlSeconds?: number;
   /** After this many deliveries an entry goes to `${stream}:dead` instead of being retried. Default 50. */
   maxDeliveries?: number;
-  /** Runs processed in parallel within a batch. Default 8. */
+  /** Runs processed in parallel within a batch. Default 32 (each run's events stay in order). */
   concurrency?: number;
   /** How long a command waits for a (re)connecting Redis before failing. Default 1000 ms. */
   readyWaitMs?: number;
@@ -104,7 +104,9 @@ export function createRedisEventQueue(options: RedisEventQueueOptions): RedisEve
   const dedupePrefix = options.dedupeKeyPrefix ?? `${stream}:seen:`;
   const dedupeTtl = options.dedupeTtlSeconds ?? 7 * 24 * 3600;
   const maxDeliveries = options.maxDeliveries ?? 50;
-  const concurrency = Math.max(1, options.concurrency ?? 8);
+  // Each run's events are applied in order, so throughput comes from runs in parallel; the store
+  // client pipelines their commands (connectRedis enables auto-pipelining).
+  const concurrency = Math.max(1, options.concurrency ?? 32);
   const deadStream = `${stream}:dead`;
 
   const readyWaitMs = options.readyWaitMs ?? 1000;

@@ -41,7 +41,10 @@ export async function handleMessage(ctx: EngineContext, input: MessageInput): Pr
       ...(decision.notices ?? []).map((text): Reply => ({ kind: 'text', text })),
       ...outcome.replies,
     ];
-    await saveConversation(ctx, input.thread, conversation, input.text, replies, outcome.pending);
+    await Promise.all([
+      saveConversation(ctx, input.thread, conversation, input.text, replies, outcome.pending),
+      outcome.alongside,
+    ]);
     return counted(ctx, replies);
   } catch (error) {
     return counted(ctx, [errorReply(ctx.logger, error)]);

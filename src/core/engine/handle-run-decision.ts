@@ -19,6 +19,8 @@ import { parametersQuestion } from './questions';
 export interface MessageOutcome {
   replies: Reply[];
   pending: PendingUpdate;
+  /** A write already started that the caller awaits with its own (saves a Redis round trip). */
+  alongside?: Promise<void>;
 }
 
 /** A scheduled time this far in the past is still taken as "now-ish" (clock skew, slow typing). */
@@ -76,7 +78,11 @@ export async function handleRunDecision(
     scheduledAt,
     same?.request,
   );
-  await ctx.store.scheduleExpiry(request.id, Date.parse(request.expiresAt!));
+  // Nothing below reads the expiry index, so it is written while the turn is saved (handleMessage),
+  // unless the request is confirmed at once (confirming cancels the expiry: keep the order then).
+  const expiry = ctx.store.scheduleExpiry(request.id, Date.parse(request.expiresAt!));
+  expiry.catch(() => undefined); // awaited below or by handleMessage; never an unhandled rejection
+  if (!process.confirm) await expiry;
   const wasShown = previous?.status === 'awaiting_confirmation';
   const changed =
     !wasShown ||
@@ -106,7 +112,7 @@ export async function handleRunDecision(
     schema: cardSchema,
     dryRun: ctx.prefect === null,
   };
-  return { replies: [...notices, card], pending: pendingUpdate };
+  return { replies: [...notices, card], pending: pendingUpdate, alongside: expiry };
 }
 
 /** "Sat 25 Oct, 01:00 CEST": the time as the requester reads it (the ISO value as a fallback). */
