@@ -125,6 +125,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return Object.freeze(result.data);
 }
 
+/**
+ * A configured URL as it may be shown (logs, banners, messages): without the user name and
+ * password a URL can carry.
+ */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
 /** The Prefect UI base: PREFECT_UI_URL, or the API URL minus `/api` (self-hosted) / Cloud's app URL. */
 export function prefectUiUrl(config: Pick<Config, 'PREFECT_API_URL' | 'PREFECT_UI_URL'>): string {
   if (config.PREFECT_UI_URL) return config.PREFECT_UI_URL.replace(/\/+$/, '');

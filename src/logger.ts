@@ -1,7 +1,8 @@
 import pino from 'pino';
+import { SECRET_VARIABLES } from './config';
 import type { Logger } from './core/ports';
 
-/** Paths pino redacts wherever they appear in a log object. */
+/** Paths pino redacts wherever they appear in a log object (the secret variables by name, too). */
 export const REDACT_PATHS = [
   'token',
   '*.token',
@@ -18,20 +19,8 @@ export const REDACT_PATHS = [
   '*.secret',
   'signingSecret',
   '*.signingSecret',
-  'SLACK_BOT_TOKEN',
-  'SLACK_SIGNING_SECRET',
-  'SLACK_APP_TOKEN',
-  'PREFECT_API_KEY',
-  'PREFECT_API_AUTH_STRING',
-  'OPENAI_API_KEY',
-  'FLOWDESK_WEBHOOK_SECRET',
-  '*.SLACK_BOT_TOKEN',
-  '*.SLACK_SIGNING_SECRET',
-  '*.SLACK_APP_TOKEN',
-  '*.PREFECT_API_KEY',
-  '*.PREFECT_API_AUTH_STRING',
-  '*.OPENAI_API_KEY',
-  '*.FLOWDESK_WEBHOOK_SECRET',
+  ...SECRET_VARIABLES,
+  ...SECRET_VARIABLES.map((name) => `*.${name}`),
 ];
 
 export interface LoggerOptions {

@@ -1,4 +1,4 @@
-import { loadConfig, prefectUiUrl } from '../src/config';
+import { loadConfig, prefectUiUrl, withoutCredentials } from '../src/config';
 import { FlowdeskError } from '../src/core/errors';
 
 describe('loadConfig', () => {
@@ -59,6 +59,16 @@ describe('prefectUiUrl', () => {
     expect(prefectUiUrl({ PREFECT_API_URL: 'http://x/api', PREFECT_UI_URL: 'https://ui.example/' })).toBe(
       'https://ui.example',
     );
+  });
+});
+
+describe('withoutCredentials', () => {
+  it('drops the user name and password of a URL and keeps the rest', () => {
+    expect(withoutCredentials('https://user:pa55@llm.example/v1?x=1')).toBe('https://llm.example/v1?x=1');
+    expect(withoutCredentials('http://127.0.0.1:4200/api')).toBe('http://127.0.0.1:4200/api');
+  });
+  it('leaves a string that is not a URL as it is', () => {
+    expect(withoutCredentials('not a url')).toBe('not a url');
   });
 });
 

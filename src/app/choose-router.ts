@@ -6,7 +6,7 @@
 import OpenAI from 'openai';
 import { createOpenAiResultAnswerer } from '../adapters/llm/openai-result-answerer';
 import { createOpenAiRouter, type OpenAiRouterOptions } from '../adapters/llm/openai-router';
-import type { Config } from '../config';
+import { type Config, withoutCredentials } from '../config';
 import { FlowdeskError } from '../core/errors';
 import type { CatalogSource, Logger, ResultAnswerer, Router, Shortlister } from '../core/ports';
 import { createLocalRouter } from '../core/routing/local-router';
@@ -83,7 +83,7 @@ export function chooseRouter(
     route: (input) =>
       matchAlias(input.text, input.candidates, input.schemas) ? local.route(input) : llm.route(input),
   };
-  const where = config.OPENAI_BASE_URL ? ` at ${config.OPENAI_BASE_URL}` : '';
+  const where = config.OPENAI_BASE_URL ? ` at ${withoutCredentials(config.OPENAI_BASE_URL)}` : '';
   return {
     router,
     shortlister,

@@ -32,11 +32,12 @@ export function createRuntimeProgress(deps: RuntimeProgressDeps): ProgressRefres
   const store = {
     getRequest: (id: string) => deps.store.getRequest(id),
     async listFollowed(limit: number): Promise<string[]> {
-      const mine: string[] = [];
-      for (const id of await deps.store.listFollowed(limit)) {
-        if (await deps.store.acquireLease(`progress:${id}`, owner, leaseMs)) mine.push(id);
-      }
-      return mine;
+      const followed = await deps.store.listFollowed(limit);
+      // The leases are asked for together, not one round trip after another.
+      const held = await Promise.all(
+        followed.map((id) => deps.store.acquireLease(`progress:${id}`, owner, leaseMs)),
+      );
+      return followed.filter((_, index) => held[index]);
     },
   };
   return createProgressRefresher({

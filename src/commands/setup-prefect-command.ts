@@ -6,6 +6,7 @@
  */
 import type { components } from '../adapters/prefect/generated/prefect-api';
 import { createPrefectHttp, type HttpMethod, type PrefectHttp } from '../adapters/prefect/prefect-http';
+import { withoutCredentials } from '../config';
 import { FlowdeskError, isFlowdeskError } from '../core/errors';
 import type { Logger } from '../core/ports';
 import {
@@ -302,17 +303,6 @@ function maskSecrets(value: unknown, key = ''): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
   }
   return value;
-}
-
-function withoutCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
 }
 
 function indent(text: string, spaces: number): string {

@@ -6,6 +6,7 @@
  */
 
 import { transition } from './engine/transition';
+import { FlowdeskError } from './errors';
 import type {
   AuditSink,
   CatalogSource,
@@ -56,7 +57,8 @@ export interface RunFollowerDeps {
 export function createRunFollower(deps: RunFollowerDeps): RunFollower {
   const owner = deps.owner ?? `follower-${Math.random().toString(36).slice(2, 10)}`;
   const leaseMs = deps.leaseMs ?? 15_000;
-  const applySnapshot = (update: RunUpdate) => applyUpdate(deps, update);
+  const requestIdOf = createRunIndexCache(deps.store);
+  const applySnapshot = (update: RunUpdate) => applyUpdate(deps, update, requestIdOf);
   // Leases taken by the last poll (older ones were not renewed and lapse by themselves).
   let held: string[] = [];
   return {
@@ -81,7 +83,9 @@ export function createRunFollower(deps: RunFollowerDeps): RunFollower {
       for (let start = 0; start < requestIds.length; start += size) {
         const runIds = await leasedRunIds(deps, owner, leaseMs, requestIds.slice(start, start + size));
         leased.push(...runIds);
-        if (runIds.length > 0) changed += await applyPolled(deps, await prefect.readFlowRuns(runIds));
+        if (runIds.length > 0) {
+          changed += await applyPolled(deps, await prefect.readFlowRuns(runIds), requestIdOf);
+        }
       }
       return changed;
     },
@@ -91,11 +95,15 @@ export function createRunFollower(deps: RunFollowerDeps): RunFollower {
 /** The most followed runs one poll cycle walks (bounds memory and the cycle's length). */
 export const MAX_FOLLOWED_PER_CYCLE = 20_000;
 
-async function applyPolled(deps: RunFollowerDeps, snapshots: FlowRunSnapshot[]): Promise<number> {
+async function applyPolled(
+  deps: RunFollowerDeps,
+  snapshots: FlowRunSnapshot[],
+  requestIdOf: RunIndexCache,
+): Promise<number> {
   let changed = 0;
   for (const snapshot of snapshots) {
     try {
-      const outcome = await applyUpdate(deps, snapshot);
+      const outcome = await applyUpdate(deps, snapshot, requestIdOf);
       if (outcome === 'updated' || outcome === 'finished' || outcome === 'reopened') changed += 1;
     } catch (error) {
       deps.logger.warn(
@@ -129,13 +137,52 @@ async function leasedRunIds(
   return runIds.filter((runId): runId is string => runId !== null);
 }
 
-async function applyUpdate(deps: RunFollowerDeps, update: RunUpdate): Promise<ApplyOutcome> {
+/** How many run → request links are remembered (a run's events come in bursts). */
+const RUN_INDEX_CACHE_SIZE = 2048;
+
+type RunIndexCache = (runId: string, fresh?: boolean) => Promise<string | null>;
+
+/**
+ * A run belongs to one request for good, so the link read from the store is remembered (bounded,
+ * oldest first out): a run's burst of events reads it once. Only found links are kept; `fresh`
+ * reads the store again (the cached request may have gone).
+ */
+function createRunIndexCache(store: Store): RunIndexCache {
+  const known = new Map<string, string>();
+  return async (runId, fresh = false) => {
+    const cached = fresh ? undefined : known.get(runId);
+    if (cached !== undefined) return cached;
+    const requestId = await store.findRequestIdByRun(runId);
+    known.delete(runId);
+    if (requestId) {
+      if (known.size >= RUN_INDEX_CACHE_SIZE) known.delete(known.keys().next().value as string);
+      known.set(runId, requestId);
+    }
+    return requestId;
+  };
+}
+
+async function applyUpdate(
+  deps: RunFollowerDeps,
+  update: RunUpdate,
+  requestIdOf: RunIndexCache,
+): Promise<ApplyOutcome> {
   const runId = 'flowRunId' in update ? update.flowRunId : update.id;
-  const requestId = await deps.store.findRequestIdByRun(runId);
-  if (!requestId) return 'ignored';
-  const { result, after, changed } = await transition(deps, requestId, (current) =>
-    nextState(current, runId, update),
-  );
+  const apply = async (fresh: boolean) => {
+    const requestId = await requestIdOf(runId, fresh);
+    if (!requestId) return undefined;
+    return transition(deps, requestId, (current) => nextState(current, runId, update));
+  };
+  let applied: Awaited<ReturnType<typeof apply>>;
+  try {
+    applied = await apply(false);
+  } catch (error) {
+    // A remembered link to a request that is gone: answer from the store, as without the cache.
+    if (!(error instanceof FlowdeskError && error.code === 'request_not_found')) throw error;
+    applied = await apply(true);
+  }
+  if (!applied) return 'ignored';
+  const { result, after, changed } = applied;
   if (!changed) return result;
   const process = deps.catalog.current().byId.get(after.processId);
   if (result === 'finished') {
@@ -153,10 +200,13 @@ async function applyUpdate(deps: RunFollowerDeps, update: RunUpdate): Promise<Ap
     await notify(deps, after, process, event);
     return result;
   }
-  await deps.store.addFollowed(after.id);
+  // Following and telling the thread are independent: one round trip less on every state change.
+  const following = deps.store.addFollowed(after.id);
+  following.catch(() => undefined); // awaited below; never an unhandled rejection
   if (result === 'reopened')
     deps.logger.info({ requestId: after.id, flowRunId: runId }, 'run reopened; following it again');
   await notify(deps, after, process, await pausedEvent(deps, after, update));
+  await following;
   return result;
 }
 

@@ -7,7 +7,7 @@ import { createRedisStore } from '../../src/adapters/store/redis-store';
 import { createRuntimeProgress } from '../../src/app/runtime-progress';
 import { newRequestRecord } from '../../src/core/engine/request-records';
 import type { ProcessCatalog, RequestRecord, RunState } from '../../src/core/types';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../adapters/store/redis-test-support';
+import { deleteTestKeys, REDIS_URL, uniquePrefix } from '../adapters/store/redis-test-support';
 import { FakePrefectPort } from '../fakes/fake-prefect-port';
 import { FixedClock } from '../fakes/fixed-clock';
 import { RecordingNotifier } from '../fakes/recording-notifier';
@@ -22,9 +22,7 @@ const catalog: { current(): ProcessCatalog } = {
 
 afterAll(async () => {
   await store.close();
-  const admin = adminConnection();
-  await deleteKeys(admin, prefix);
-  admin.disconnect();
+  await deleteTestKeys(prefix);
 });
 
 const RUNNING: RunState = { type: 'RUNNING', name: 'Running', timestamp: '2025-06-12T10:00:00.000Z' };

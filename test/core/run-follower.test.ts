@@ -201,6 +201,27 @@ describe('run follower', () => {
     await other.pollOnce();
     expect(h.prefect.readFlowRunsCalls).toHaveLength(2);
   });
+
+  it("reads a run's request link from the store once for a burst of its events", async () => {
+    const { h, follower } = await setup();
+    const lookups: string[] = [];
+    const find = h.store.findRequestIdByRun.bind(h.store);
+    h.store.findRequestIdByRun = async (runId) => {
+      lookups.push(runId);
+      return find(runId);
+    };
+    const minutes = ['01', '02', '03', '04'];
+    for (const minute of minutes) {
+      const running = state('RUNNING', `Running ${minute}`, `2025-06-12T10:${minute}:00Z`);
+      expect(await follower.applySnapshot({ flowRunId: 'run-1', state: running })).toBe('updated');
+    }
+    expect(lookups).toEqual(['run-1']);
+    // An unknown run is not remembered: asked again, the store is asked again.
+    const running = state('RUNNING', 'Running', '2025-06-12T10:05:00Z');
+    expect(await follower.applySnapshot({ flowRunId: 'run-x', state: running })).toBe('ignored');
+    expect(await follower.applySnapshot({ flowRunId: 'run-x', state: running })).toBe('ignored');
+    expect(lookups).toEqual(['run-1', 'run-x', 'run-x']);
+  });
 });
 
 /** Follows `count` more runs (copies of the harness's submitted request), all RUNNING in Prefect. */

@@ -8,14 +8,9 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ACTION, CALLBACK } from '../../src/adapters/slack/action-ids';
+import { ACTION } from '../../src/adapters/slack/action-ids';
 import type { RecordedCall } from '../fakes/fake-slack-server';
-import {
-  appHomeOpenedEvent,
-  postEvent,
-  postViewSubmission,
-  viewSubmissionPayload,
-} from '../helpers/slack-requests';
+import { appHomeOpenedEvent, postEvent } from '../helpers/slack-requests';
 import {
   ADA,
   ANN,
@@ -208,27 +203,13 @@ describe('buttons and modals check access again', () => {
 
   it('an Edit modal submitted after access was withdrawn changes nothing', async () => {
     const card = await world.askForCard('reset vpn for ann@example.com', { user: ANN.id });
-    await world.click(card, ANN.id, ACTION.edit);
-    const [open] = await world.slack.waitForCalls('views.open', 1, (c) =>
-      JSON.stringify(c.args.view).includes(CALLBACK.editModal),
-    );
-    const view = open.args.view as {
-      private_metadata: string;
-      blocks: Array<{ type: string; block_id?: string }>;
-    };
-    const blockId = view.blocks.find((b) => b.type === 'input')?.block_id as string;
+    const modal = await world.openEditModal(card, ANN.id);
     const restore = await narrowAccess([['users: [U0ANN0001]', 'users: [U0BOB0002]']]);
     try {
-      const submitted = await postViewSubmission(
-        world.eventsUrl(),
-        SECRET,
-        viewSubmissionPayload({
-          user: ANN.id,
-          callbackId: CALLBACK.editModal,
-          privateMetadata: view.private_metadata,
-          values: { [blockId]: { value: { type: 'email_text_input', value: 'eve@example.com' } } },
-        }),
-      );
+      const submitted = await world.submitEditModal(modal, ANN.id, {
+        type: 'email_text_input',
+        value: 'eve@example.com',
+      });
       expect(submitted.status).toBe(200);
       expect(JSON.parse(submitted.body || '{}')).toMatchObject({ response_action: 'errors' });
       expect((await world.request(card.requestId)).parameters).toEqual({ user_email: 'ann@example.com' });

@@ -7,8 +7,7 @@
  * reject with a reason; expiry settles every card; two app instances on one Redis → one run;
  * `/flowdesk approvals` and `/flowdesk runs` show what waits.
  */
-import { ACTION, CALLBACK } from '../../src/adapters/slack/action-ids';
-import { postViewSubmission, viewSubmissionPayload } from '../helpers/slack-requests';
+import { ACTION } from '../../src/adapters/slack/action-ids';
 import {
   ADA,
   ANN,
@@ -21,7 +20,6 @@ import {
   LEA,
   LEO,
   LIA,
-  SECRET,
   SlackWorld,
   settle,
   textOf,
@@ -244,25 +242,8 @@ describe('an approval', () => {
     );
 
     // ANN edits the parameters from her card.
-    await world.click(card, ANN.id, ACTION.edit);
-    const [open] = await world.slack.waitForCalls('views.open', 1, (c) =>
-      JSON.stringify(c.args.view).includes(CALLBACK.editModal),
-    );
-    const view = open.args.view as {
-      private_metadata: string;
-      blocks: Array<{ type: string; block_id?: string }>;
-    };
-    const blockId = view.blocks.find((b) => b.type === 'input')?.block_id as string;
-    const submitted = await postViewSubmission(
-      world.eventsUrl(),
-      SECRET,
-      viewSubmissionPayload({
-        user: ANN.id,
-        callbackId: CALLBACK.editModal,
-        privateMetadata: view.private_metadata,
-        values: { [blockId]: { value: { type: 'plain_text_input', value: 'db-9' } } },
-      }),
-    );
+    const modal = await world.openEditModal(card, ANN.id);
+    const submitted = await world.submitEditModal(modal, ANN.id, { type: 'plain_text_input', value: 'db-9' });
     expect(submitted.status).toBe(200);
     let stored = await world.waitForStatus(card.requestId, 'awaiting_confirmation');
     expect(stored.parameters).toEqual({ replica: 'db-9' });

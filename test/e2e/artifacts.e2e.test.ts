@@ -10,13 +10,10 @@
  * - follow-up questions are answered from the run's artifacts and logs, without a model and with one.
  */
 import { join } from 'node:path';
-import { type SlackBot, startSlackBot } from '../../src/adapters/slack/start-slack';
-import { buildRuntime, type Runtime } from '../../src/app/build-runtime';
 import { type RunPoller, startRunPoller } from '../../src/app/run-poller';
-import { loadConfig } from '../../src/config';
 import { RUN_DATA_NOTE } from '../../src/core/results/build-result-context';
 import type { RequestRecord } from '../../src/core/types';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../adapters/store/redis-test-support';
+import { deleteTestKeys, uniquePrefix } from '../adapters/store/redis-test-support';
 import {
   type FakeOpenAiServer,
   type RecordedChatBody,
@@ -26,6 +23,7 @@ import { FakePrefectServer } from '../fakes/fake-prefect-server';
 import { FakeSlackFiles } from '../fakes/fake-slack-files';
 import { FakeSlackServer, type RecordedCall } from '../fakes/fake-slack-server';
 import { MemoryLogger } from '../fakes/silent-logger';
+import { type FlowdeskInstance, startFlowdeskInstance } from '../helpers/flowdesk-instance';
 import { mentionEvent, messageEvent, newTs, postEvent } from '../helpers/slack-requests';
 
 jest.setTimeout(40_000);
@@ -44,46 +42,22 @@ const prefect = new FakePrefectServer();
 const files = new FakeSlackFiles();
 const prefixes: string[] = [];
 
-interface Instance {
-  runtime: Runtime;
-  bot: SlackBot;
-  eventsUrl: string;
-  stop(): Promise<void>;
-}
-
-async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
+async function startInstance(env: Record<string, string> = {}): Promise<FlowdeskInstance> {
   const prefix = uniquePrefix('artifacts-e2e');
   prefixes.push(prefix);
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PREFECT_API_URL: prefect.url,
-    REDIS_URL,
-    FLOWDESK_REDIS_PREFIX: prefix,
-    FLOWDESK_ROUTER: 'local',
-    LOG_LEVEL: 'silent',
-    ...env,
-  });
-  const runtime = await buildRuntime(config, {
-    mode: 'start',
+  return startFlowdeskInstance({
+    slack,
+    prefect,
+    signingSecret: SECRET,
+    prefix,
     processMapsPath: MAPS,
-    logger: new MemoryLogger(),
+    env,
+    // The test's CSV lives on a plain-http localhost server; production only fetches https.
+    bot: { fileUploads: { allowHttpLocalhost: true } },
   });
-  // The test's CSV lives on a plain-http localhost server; production only fetches https.
-  const bot = await startSlackBot(runtime, { port: 0, fileUploads: { allowHttpLocalhost: true } });
-  return {
-    runtime,
-    bot,
-    eventsUrl: `http://127.0.0.1:${bot.port}/slack/events`,
-    async stop() {
-      await bot.stop();
-      await runtime.close();
-    },
-  };
 }
 
-let local: Instance;
+let local: FlowdeskInstance;
 let poller: RunPoller;
 
 beforeAll(async () => {
@@ -123,9 +97,7 @@ afterAll(async () => {
   await slack.stop();
   await prefect.stop();
   await files.stop();
-  const admin = adminConnection();
-  for (const prefix of prefixes) await deleteKeys(admin, prefix);
-  admin.disconnect();
+  await deleteTestKeys(...prefixes);
 });
 
 // ------------------------------------------------------------------ helpers
@@ -140,7 +112,7 @@ interface Started {
 const text = (call: RecordedCall) => JSON.stringify(call.args.blocks ?? []);
 
 /** Mentions the bot; `confirm: false` processes start at once and post their status card. */
-async function start(instance: Instance, request: string): Promise<Started> {
+async function start(instance: FlowdeskInstance, request: string): Promise<Started> {
   const threadTs = newTs();
   const event = mentionEvent({
     user: ANN.id,
@@ -163,7 +135,11 @@ async function start(instance: Instance, request: string): Promise<Started> {
 }
 
 /** A thread reply without a mention (the bot already takes part in the thread). */
-async function askInThread(instance: Instance, started: Started, question: string): Promise<RecordedCall> {
+async function askInThread(
+  instance: FlowdeskInstance,
+  started: Started,
+  question: string,
+): Promise<RecordedCall> {
   const ts = newTs();
   const event = messageEvent({
     user: ANN.id,
@@ -207,7 +183,7 @@ async function waitForBar(started: Started, percent: number): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function request(instance: Instance, id: string): Promise<RequestRecord> {
+async function request(instance: FlowdeskInstance, id: string): Promise<RequestRecord> {
   const found = await instance.runtime.store.getRequest(id);
   if (!found) throw new Error(`no request ${id}`);
   return found;
@@ -485,7 +461,7 @@ describe('results.upload', () => {
 
 describe('answers by the model', () => {
   let openai: FakeOpenAiServer;
-  let withLlm: Instance;
+  let withLlm: FlowdeskInstance;
   const answered: RecordedChatBody[] = [];
 
   beforeAll(async () => {

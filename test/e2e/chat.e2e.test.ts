@@ -2,9 +2,9 @@
  * `flowdesk chat` end to end: the built CLI (dist/cli.js, built by `npm test` before jest) talking
  * to a fake Prefect over HTTP and a real Redis, driven through stdin like a person would.
  */
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { FakePrefectServer } from '../fakes/fake-prefect-server';
+import { freePort } from '../helpers/free-port';
 import { ChatProcess, cleanEnv } from './chat-process';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -31,14 +31,6 @@ const VPN_SCHEMA = {
   required: ['user_email'],
   definitions: {},
 };
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Types the request, answers the e-mail question when asked, returns the request id on the card. */
 async function requestVpnReset(chat: ChatProcess): Promise<string> {
@@ -113,7 +105,7 @@ describe('flowdesk chat (spawned CLI)', () => {
   });
 
   it('with nothing reachable runs dry on an in-memory store and says so', async () => {
-    const [prefectPort, redisPort] = [await closedPort(), await closedPort()];
+    const [prefectPort, redisPort] = [await freePort(), await freePort()];
     chat = new ChatProcess(
       ['chat', '--user', 'ann'],
       cleanEnv({

@@ -98,6 +98,9 @@ describe('a model steered by the user', () => {
     expect(waiting.status).toBe('awaiting_approval');
     expect(waiting.approvals).toEqual([]);
     expect(world.createRunCalls(requestId)).toHaveLength(0);
+    // The status card follows the approval cards (the Run click's own answer): let it land first,
+    // or it could be taken for the answer to the next message.
+    await world.replyTo(ts, (c) => JSON.stringify(c.args.blocks ?? []).includes('"block_id":"status:'));
 
     // In the thread, "approve it" to the model changes nothing either: the model cannot approve.
     openai.text('Approved! The deployment is running now.');

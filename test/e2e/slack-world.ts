@@ -8,16 +8,16 @@
  */
 import { join } from 'node:path';
 import { ACTION, CALLBACK, REJECT_REASON } from '../../src/adapters/slack/action-ids';
-import { type SlackBot, startSlackBot } from '../../src/adapters/slack/start-slack';
-import { buildRuntime, type Runtime } from '../../src/app/build-runtime';
-import { loadConfig } from '../../src/config';
+import type { Runtime } from '../../src/app/build-runtime';
 import type { AuditRecord, Clock } from '../../src/core/ports';
 import type { RequestRecord } from '../../src/core/types';
 import { createLogger } from '../../src/logger';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../adapters/store/redis-test-support';
+import { deleteTestKeys, uniquePrefix } from '../adapters/store/redis-test-support';
 import type { FakeOpenAiServer } from '../fakes/fake-openai-server';
 import { FakePrefectServer } from '../fakes/fake-prefect-server';
 import { FAKE_BOT, FakeSlackServer, type FakeUser, type RecordedCall } from '../fakes/fake-slack-server';
+import { type FlowdeskInstance, startFlowdeskInstance } from '../helpers/flowdesk-instance';
+import { buttonValue, type Card } from '../helpers/slack-cards';
 import {
   blockActionPayload,
   commandFields,
@@ -84,17 +84,14 @@ export class TestClock implements Clock {
 /** One pino line of the audit trail. */
 export type AuditLine = AuditRecord & { audit: true; msg: string };
 
-export interface Instance {
-  runtime: Runtime;
-  bot: SlackBot;
-  eventsUrl: string;
-}
+export type Instance = FlowdeskInstance;
 
-export interface Card {
-  requestId: string;
-  channel: string;
-  threadTs: string;
-  call: RecordedCall;
+export type { Card };
+
+/** An open edit modal: its metadata and the block id of its first input. */
+export interface EditModal {
+  privateMetadata: string;
+  inputBlockId: string;
 }
 
 export interface WorldOptions {
@@ -177,31 +174,24 @@ export class SlackWorld {
    */
   async startInstance(options: { router?: 'local' } = {}): Promise<Instance> {
     const openai = options.router === 'local' ? undefined : this.options.openai;
-    const config = loadConfig({
-      SLACK_BOT_TOKEN: this.slack.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: this.slack.apiUrl,
-      PREFECT_API_URL: this.prefect.url,
-      REDIS_URL,
-      FLOWDESK_REDIS_PREFIX: this.prefix,
-      FLOWDESK_ROUTER: openai ? 'auto' : 'local',
-      FLOWDESK_ADMINS: ADA.id,
-      LOG_LEVEL: 'info',
-      ...(openai ? { OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL } : {}),
-    });
     const logger = createLogger({
       level: 'info',
       destination: { write: (line: string) => this.logLines.push(line) },
     }).child({ instance: this.instances.length });
-    const runtime = await buildRuntime(config, {
-      mode: 'start',
+    const instance = await startFlowdeskInstance({
+      slack: this.slack,
+      prefect: this.prefect,
+      signingSecret: SECRET,
+      prefix: this.prefix,
       processMapsPath: this.options.mapsPath ?? MAPS,
-      logger,
-      clock: this.clock,
-      tuning: { llm: { maxRetries: 0, timeoutMs: 5000 } },
+      env: {
+        FLOWDESK_ROUTER: openai ? 'auto' : 'local',
+        FLOWDESK_ADMINS: ADA.id,
+        LOG_LEVEL: 'info',
+        ...(openai ? { OPENAI_API_KEY: openai.apiKey, OPENAI_BASE_URL: openai.baseURL } : {}),
+      },
+      runtime: { logger, clock: this.clock, tuning: { llm: { maxRetries: 0, timeoutMs: 5000 } } },
     });
-    const bot = await startSlackBot(runtime, { port: 0 });
-    const instance = { runtime, bot, eventsUrl: `http://127.0.0.1:${bot.port}/slack/events` };
     this.instances.push(instance);
     return instance;
   }
@@ -215,15 +205,10 @@ export class SlackWorld {
   }
 
   async stop(): Promise<void> {
-    for (const instance of this.instances) {
-      await instance.bot.stop();
-      await instance.runtime.close();
-    }
+    for (const instance of this.instances) await instance.stop();
     await this.slack.stop();
     await this.prefect.stop();
-    const admin = adminConnection();
-    await deleteKeys(admin, this.prefix);
-    admin.disconnect();
+    await deleteTestKeys(this.prefix);
   }
 
   // ------------------------------------------------------------------ users talk to the bot
@@ -356,6 +341,36 @@ export class SlackWorld {
     return call;
   }
 
+  /** Edit on the card: waits for the edit modal and returns what submitting it needs. */
+  async openEditModal(card: Card, userId: string): Promise<EditModal> {
+    await this.click(card, userId, ACTION.edit);
+    const [open] = await this.slack.waitForCalls('views.open', 1, (c) =>
+      JSON.stringify(c.args.view).includes(CALLBACK.editModal),
+    );
+    const view = open.args.view as {
+      private_metadata: string;
+      blocks: Array<{ type: string; block_id?: string }>;
+    };
+    return {
+      privateMetadata: view.private_metadata,
+      inputBlockId: view.blocks.find((b) => b.type === 'input')?.block_id as string,
+    };
+  }
+
+  /** Submits the edit modal with `element` as the value of its first input; Slack's HTTP answer. */
+  submitEditModal(modal: EditModal, userId: string, element: { type: string; value: string }) {
+    return postViewSubmission(
+      this.eventsUrl(),
+      SECRET,
+      viewSubmissionPayload({
+        user: userId,
+        callbackId: CALLBACK.editModal,
+        privateMetadata: modal.privateMetadata,
+        values: { [modal.inputBlockId]: { value: element } },
+      }),
+    );
+  }
+
   /** Reject with a reason: the button opens the modal, the modal is submitted. */
   async reject(card: Card, userId: string, reason: string, instance = 0): Promise<void> {
     const before = this.slack.okCallsOf('views.open').length;
@@ -440,16 +455,7 @@ function isRejectModal(call: RecordedCall): boolean {
   return (call.args.view as { callback_id?: string } | undefined)?.callback_id === CALLBACK.rejectModal;
 }
 
-export function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  for (const block of (call.args.blocks ?? []) as Array<{
-    type: string;
-    elements?: Array<{ action_id?: string; value?: string }>;
-  }>) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found) return found.value;
-  }
-  return undefined;
-}
+export { buttonValue };
 
 function blockIdOf(call: RecordedCall, actionId: string): { blockId?: string } {
   const blocks = (call.args.blocks ?? []) as Array<{

@@ -6,13 +6,14 @@
  * SIGTERM → a graceful stop (exit 0) that releases its poll leases. Also the refusals at start-up.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../adapters/store/redis-test-support';
 import { buildStateEvent } from '../core/prefect-event-samples';
 import { FakePrefectServer } from '../fakes/fake-prefect-server';
 import { FAKE_BOT, FakeSlackServer, type RecordedCall } from '../fakes/fake-slack-server';
+import { freePort } from '../helpers/free-port';
+import { buttonValue } from '../helpers/slack-cards';
 import { blockActionPayload, mentionEvent, newTs, postAction, postEvent } from '../helpers/slack-requests';
 import { ChatProcess, cleanEnv } from './chat-process';
 
@@ -23,15 +24,6 @@ const ADMIN = 'U0ADM0003';
 const CHANNEL = 'C0SERVICE1';
 const RUN_ACTION = 'flowdesk_run';
 
-/** A port nothing listens on right now (bound on 0, then released for the child to take). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** flowdesk logs (pino JSON) go to stderr. */
 async function waitForLog(process: ChatProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,16 +31,6 @@ async function waitForLog(process: ChatProcess, pattern: RegExp, timeoutMs: numb
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}\n${process.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  for (const block of (call.args.blocks ?? []) as Array<{
-    elements?: Array<{ action_id?: string; value?: string }>;
-  }>) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found) return found.value;
-  }
-  return undefined;
 }
 
 describe('flowdesk start (a real process)', () => {

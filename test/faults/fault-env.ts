@@ -10,26 +10,23 @@
  * test file sits on jest's sandboxed `process` and would never fire), and each test file checks that
  * the app still serves HTTP after every fault.
  */
-import { join } from 'node:path';
 import { createMetrics } from '../../src/adapters/http/metrics';
 import { ACTION } from '../../src/adapters/slack/action-ids';
 import { type SlackBot, startSlackBot } from '../../src/adapters/slack/start-slack';
-import { buildRuntime, type Runtime, type RuntimeOptions } from '../../src/app/build-runtime';
+import type { Runtime, RuntimeOptions } from '../../src/app/build-runtime';
 import { createStartRoutes, type StartRoutes } from '../../src/app/start-routes';
-import { loadConfig } from '../../src/config';
 import type { RequestRecord } from '../../src/core/types';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../adapters/store/redis-test-support';
+import { deleteTestKeys, uniquePrefix } from '../adapters/store/redis-test-support';
 import { FakePrefectServer } from '../fakes/fake-prefect-server';
-import { FakeSlackServer, type RecordedCall } from '../fakes/fake-slack-server';
+import { FAKE_BOT, FakeSlackServer, type RecordedCall } from '../fakes/fake-slack-server';
 import { MemoryLogger } from '../fakes/silent-logger';
 import {
-  blockActionPayload,
-  mentionEvent,
-  messageEvent,
-  newTs,
-  postAction,
-  postEvent,
-} from '../helpers/slack-requests';
+  addSlackFixtureDeployments,
+  buildTestRuntime,
+  SLACK_FIXTURE_MAPS,
+} from '../helpers/flowdesk-instance';
+import { askForCard, buttonValue, type Card, clickCard } from '../helpers/slack-cards';
+import { mentionEvent, newTs, postEvent } from '../helpers/slack-requests';
 
 export const SECRET = 'faults-signing-secret-0123456789abcdef';
 export const ANN = {
@@ -47,8 +44,6 @@ export const BOB = {
   tz: 'UTC',
 };
 export const CHANNEL = 'C0SERVICE1';
-const BOT_USER = 'UBOT00001';
-const PROCESS_MAPS = join(__dirname, '../fixtures/slack/process-maps');
 
 /** Fast enough for tests, same shape as production: retries with back-off, then a clear failure. */
 export const FAST_PREFECT = {
@@ -56,14 +51,7 @@ export const FAST_PREFECT = {
   retry: { maxRetries: 3, baseDelayMs: 1000, maxDelayMs: 1000 },
 };
 
-export interface Card {
-  requestId: string;
-  channel: string;
-  threadTs: string;
-  call: RecordedCall;
-  /** How long flowdesk took to answer Slack's HTTP request (the 3-second ack). */
-  ackMs?: number;
-}
+export type { Card };
 
 export interface FaultEnvOptions {
   file: string;
@@ -85,7 +73,7 @@ export interface FaultEnv {
   ask(text: string, options?: { user?: string; dm?: boolean }): Promise<Card>;
   /** Posts a mention and returns its thread ts (for answers that are not cards). */
   mention(text: string, options?: { user?: string; threadTs?: string }): Promise<string>;
-  click(card: Card, user: string, actionId?: string): ReturnType<typeof postAction>;
+  click(card: Card, user: string, actionId?: string): ReturnType<typeof clickCard>;
   request(id: string): Promise<RequestRecord>;
   get(path: string): Promise<{ status: number; body: Record<string, unknown> }>;
   /** Successful create_flow_run answers (201 created, 200 idempotent replay). */
@@ -99,27 +87,19 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
   for (const user of [ANN, BOB]) slack.addUser(user);
   const prefect = new FakePrefectServer();
   await prefect.start();
-  addDeployments(prefect);
+  addSlackFixtureDeployments(prefect);
   const prefix = uniquePrefix(options.file);
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PREFECT_API_URL: prefect.url,
-    REDIS_URL: options.redisUrl ?? REDIS_URL,
-    FLOWDESK_REDIS_PREFIX: prefix,
-    FLOWDESK_ROUTER: 'local',
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
   const logger = new MemoryLogger();
   const metrics = createMetrics(undefined, { defaultMetrics: false });
-  const runtime = await buildRuntime(config, {
-    mode: 'start',
-    processMapsPath: PROCESS_MAPS,
-    logger,
-    metrics,
-    tuning: { prefect: FAST_PREFECT, ...options.tuning },
+  const runtime = await buildTestRuntime({
+    slack,
+    prefect,
+    signingSecret: SECRET,
+    prefix,
+    processMapsPath: SLACK_FIXTURE_MAPS,
+    ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    ...(options.env ? { env: options.env } : {}),
+    runtime: { logger, metrics, tuning: { prefect: FAST_PREFECT, ...options.tuning } },
   });
   const routes: StartRoutes = createStartRoutes(runtime, metrics);
   const bot = await startSlackBot(runtime, {
@@ -129,6 +109,7 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
   });
   const baseUrl = `http://127.0.0.1:${bot.port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
+  const target = { slack, eventsUrl, secret: SECRET };
 
   const env: FaultEnv = {
     slack,
@@ -143,7 +124,7 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
       const event = mentionEvent({
         user: opts.user ?? ANN.id,
         channel: CHANNEL,
-        text: `<@${BOT_USER}> ${text}`,
+        text: `<@${FAKE_BOT.userId}> ${text}`,
         ts,
         ...(opts.threadTs ? { threadTs: opts.threadTs } : {}),
       });
@@ -151,44 +132,9 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
       if (response.status !== 200) throw new Error(`mention answered ${response.status}`);
       return ts;
     },
-    async ask(text, opts = {}) {
-      const user = opts.user ?? ANN.id;
-      const ts = newTs();
-      const channel = opts.dm ? `D${user.slice(1)}` : CHANNEL;
-      const event = opts.dm
-        ? messageEvent({ user, channel, channelType: 'im', text, ts })
-        : mentionEvent({ user, channel, text: `<@${BOT_USER}> ${text}`, ts });
-      const response = await postEvent(eventsUrl, SECRET, event);
-      if (response.status !== 200) throw new Error(`event answered ${response.status}`);
-      const [call] = await slack.waitForCalls(
-        'chat.postMessage',
-        1,
-        (c) => c.args.thread_ts === ts && buttonValue(c, ACTION.run) !== undefined,
-      );
-      return {
-        requestId: buttonValue(call, ACTION.run) as string,
-        channel,
-        threadTs: ts,
-        call,
-        ackMs: response.ms,
-      };
-    },
-    click(card, user, actionId = ACTION.run) {
-      return postAction(
-        eventsUrl,
-        SECRET,
-        blockActionPayload({
-          user,
-          actionId,
-          value: card.requestId,
-          channel: card.channel,
-          messageTs: String(card.call.response.ts),
-          threadTs: card.threadTs,
-          blocks: card.call.args.blocks as unknown[],
-          responseUrl: slack.responseUrl('faults'),
-        }),
-      );
-    },
+    ask: (text, opts = {}) =>
+      askForCard(target, text, { user: opts.user ?? ANN.id, channel: CHANNEL, dm: opts.dm === true }),
+    click: (card, user, actionId = ACTION.run) => clickCard(target, card, user, actionId),
     async request(id) {
       const found = await runtime.store.getRequest(id);
       if (!found) throw new Error(`no request ${id}`);
@@ -206,26 +152,13 @@ export async function startFaultEnv(options: FaultEnvOptions): Promise<FaultEnv>
       await runtime.close();
       await slack.stop();
       await prefect.stop();
-      if (!options.redisUrl) {
-        const admin = adminConnection();
-        await deleteKeys(admin, prefix);
-        admin.disconnect();
-      }
+      if (!options.redisUrl) await deleteTestKeys(prefix);
     },
   };
   return env;
 }
 
-export function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  for (const block of (call.args.blocks ?? []) as Array<{
-    type: string;
-    elements?: Array<{ action_id?: string; value?: string }>;
-  }>) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found) return found.value;
-  }
-  return undefined;
-}
+export { buttonValue };
 
 /** Text of a recorded message: its `text` and every block, for "does the user see X" checks. */
 export function shown(call: RecordedCall): string {
@@ -237,32 +170,6 @@ export function isStatusCard(call: RecordedCall, threadTs: string): boolean {
   return (
     call.args.thread_ts === threadTs && JSON.stringify(call.args.blocks ?? []).includes('Open in Prefect')
   );
-}
-
-function addDeployments(prefect: FakePrefectServer): void {
-  prefect.addDeployment({
-    flowName: 'refresh-dashboard',
-    name: 'production',
-    parameterSchema: {
-      title: 'Parameters',
-      type: 'object',
-      properties: {
-        quarter: { title: 'quarter', type: 'string', enum: ['Q1', 'Q2', 'Q3', 'Q4'], position: 0 },
-        rows: { title: 'rows', type: 'integer', minimum: 1, default: 100, position: 1 },
-      },
-      required: ['quarter'],
-    },
-  });
-  prefect.addDeployment({
-    flowName: 'restart-service',
-    name: 'production',
-    parameterSchema: {
-      title: 'Parameters',
-      type: 'object',
-      properties: { environment: { title: 'environment', type: 'string', enum: ['staging', 'production'] } },
-      required: ['environment'],
-    },
-  });
 }
 
 /** After each fault: the app still answers HTTP (nothing crashed, nothing hangs). */

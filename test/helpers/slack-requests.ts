@@ -192,19 +192,21 @@ export interface ActionInput {
   blockId?: string;
 }
 
+/** Who an interaction payload (button, modal) comes from: team, user, app. */
+function interactionOrigin(user: string) {
+  return {
+    team: { id: TEAM_ID, domain: 'flowdesk-test' },
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID },
+    api_app_id: APP_ID,
+    token: 'legacy-verification-token',
+  };
+}
+
 /** `block_actions` (BlockActionPayload) for a button on a message. */
 export function blockActionPayload(input: ActionInput) {
   return {
     type: 'block_actions',
-    team: { id: TEAM_ID, domain: 'flowdesk-test' },
-    user: {
-      id: input.user,
-      username: input.user.toLowerCase(),
-      name: input.user.toLowerCase(),
-      team_id: TEAM_ID,
-    },
-    api_app_id: APP_ID,
-    token: 'legacy-verification-token',
+    ...interactionOrigin(input.user),
     container: {
       type: 'message',
       message_ts: input.messageTs,
@@ -273,15 +275,7 @@ export function viewSubmissionPayload(input: {
 }) {
   return {
     type: 'view_submission',
-    team: { id: TEAM_ID, domain: 'flowdesk-test' },
-    user: {
-      id: input.user,
-      username: input.user.toLowerCase(),
-      name: input.user.toLowerCase(),
-      team_id: TEAM_ID,
-    },
-    api_app_id: APP_ID,
-    token: 'legacy-verification-token',
+    ...interactionOrigin(input.user),
     trigger_id: `${next()}.${TEAM_ID}.trigger`,
     view: {
       id: `V${next()}`,

@@ -29,43 +29,54 @@ const DEFAULT_TIMEOUT_MS = 2000;
 const MAX_REASON_LENGTH = 200;
 
 export function createHealthRoutes(deps: HealthRoutesDeps): HealthRoute[] {
+  return [healthzRoute(), readyzRoute(deps), metricsRoute(deps.metrics)];
+}
+
+/** `GET /healthz`: the process answers. */
+export function healthzRoute(): HealthRoute {
+  return {
+    path: '/healthz',
+    method: ['GET'],
+    handler: async (_req, res) => sendJson(res, 200, { status: 'ok' }),
+  };
+}
+
+/** `GET /readyz`: Redis and Prefect answer within the timeout; 503 with the reason otherwise. */
+export function readyzRoute(deps: Pick<HealthRoutesDeps, 'store' | 'prefect' | 'timeoutMs'>): HealthRoute {
   const timeoutMs = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return [
-    {
-      path: '/healthz',
-      method: ['GET'],
-      handler: async (_req, res) => sendJson(res, 200, { status: 'ok' }),
+  return {
+    path: '/readyz',
+    method: ['GET'],
+    handler: async (_req, res) => {
+      const [redis, prefect] = await Promise.all([
+        check(() => deps.store.ping().then(() => true), timeoutMs),
+        deps.prefect
+          ? check(() => deps.prefect!.health(), timeoutMs)
+          : Promise.resolve<CheckResult>('not configured'),
+      ]);
+      const checks = { redis, prefect };
+      const ready = Object.values(checks).every((result) => !result.startsWith('down'));
+      sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
     },
-    {
-      path: '/readyz',
-      method: ['GET'],
-      handler: async (_req, res) => {
-        const [redis, prefect] = await Promise.all([
-          check(() => deps.store.ping().then(() => true), timeoutMs),
-          deps.prefect
-            ? check(() => deps.prefect!.health(), timeoutMs)
-            : Promise.resolve<CheckResult>('not configured'),
-        ]);
-        const checks = { redis, prefect };
-        const ready = Object.values(checks).every((result) => !result.startsWith('down'));
-        sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', checks });
-      },
+  };
+}
+
+/** `GET /metrics`: the Prometheus text. */
+function metricsRoute(metrics: HealthRoutesDeps['metrics']): HealthRoute {
+  return {
+    path: '/metrics',
+    method: ['GET'],
+    handler: async (_req, res) => {
+      try {
+        const text = await metrics.metricsText();
+        res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' });
+        res.end(text);
+      } catch {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('metrics unavailable\n');
+      }
     },
-    {
-      path: '/metrics',
-      method: ['GET'],
-      handler: async (_req, res) => {
-        try {
-          const text = await deps.metrics.metricsText();
-          res.writeHead(200, { 'content-type': deps.metrics.contentType, 'cache-control': 'no-store' });
-          res.end(text);
-        } catch {
-          res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-          res.end('metrics unavailable\n');
-        }
-      },
-    },
-  ];
+  };
 }
 
 /** Runs one check under a timeout; `false` and thrown errors become a "down: …" reason. */

@@ -15,7 +15,6 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export type RequestOutcome = 'run' | 'ask' | 'out_of_scope' | 'denied' | 'error';
-export type TokenKind = 'prompt' | 'completion';
 
 export interface CreateMetricsOptions {
   /** Node process metrics (CPU, memory, event loop lag, GC). Default true. */

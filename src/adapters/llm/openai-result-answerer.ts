@@ -11,6 +11,7 @@ import { FlowdeskError } from '../../core/errors';
 import type { ChatPromptMessage, Logger, ResultAnswerer, TokenUsage } from '../../core/ports';
 import { callWithRetry, defaultSleep, withDeadline } from './call-with-retry';
 import { describeLlmError } from './describe-llm-error';
+import { readUsage } from './read-usage';
 
 export interface OpenAiResultAnswererOptions {
   client: OpenAI;
@@ -75,11 +76,4 @@ export function createOpenAiResultAnswerer(options: OpenAiResultAnswererOptions)
       return usage ? { markdown: content, usage } : { markdown: content };
     },
   };
-}
-
-function readUsage(completion: ChatCompletion): TokenUsage | undefined {
-  const usage = completion.usage;
-  if (typeof usage?.prompt_tokens !== 'number') return undefined;
-  const completionTokens = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
-  return { promptTokens: usage.prompt_tokens, completionTokens };
 }

@@ -22,6 +22,7 @@ import { buildOfferedTool, type OfferedTool, selectToolProcesses } from './build
 import { callWithRetry, defaultSleep, type RetryPolicy, withDeadline } from './call-with-retry';
 import { describeLlmError } from './describe-llm-error';
 import { decisionFromMessage } from './parse-model-answer';
+import { readUsage } from './read-usage';
 
 export const LLM_UNAVAILABLE_NOTICE =
   'The language model is unavailable right now, so I used the local router.';
@@ -159,14 +160,6 @@ function callModel(input: RoutingInput, offered: OfferedTool[], settings: Settin
 
 function firstMessage(completion: ChatCompletion) {
   return Array.isArray(completion.choices) ? completion.choices[0]?.message : undefined;
-}
-
-function readUsage(completion: ChatCompletion): TokenUsage | undefined {
-  const usage = completion.usage;
-  // Some OpenAI-compatible servers omit usage or send partial counts.
-  if (typeof usage?.prompt_tokens !== 'number') return undefined;
-  const completionTokens = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
-  return { promptTokens: usage.prompt_tokens, completionTokens };
 }
 
 function withNotice(decision: RoutingDecision, notice: string): RoutingDecision {

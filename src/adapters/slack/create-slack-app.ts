@@ -9,8 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, defaultBodyLimit, type webApi } from '@slack/bolt';
 import type { Engine } from '../../core/engine-api';
 import type { CatalogSource, Directory, Logger, Notifier, Store } from '../../core/ports';
+import { healthzRoute } from '../http/health-routes';
 import { createBoltLogger } from './bolt-logger';
-import { healthzRoute, withDefaults } from './default-routes';
+import { withDefaults } from './default-routes';
 import { type ProvideInputArgs, register } from './listeners';
 import type { MessageRefs } from './message-refs';
 import { createPendingApprovals, type PendingApprovals } from './pending-approvals';
@@ -209,7 +210,14 @@ function lifecycle(app: App, deps: CreateSlackAppDeps, directory: Directory, out
     async start(port = config.port) {
       await app.init();
       if (config.appToken) {
-        await app.start();
+        try {
+          await app.start();
+        } catch (error) {
+          // Bolt's side server (health and metrics routes) is already listening when the
+          // connection is refused (bad app token): release the port, or it outlives the failure.
+          await app.stop().catch(() => undefined);
+          throw error;
+        }
         started = true;
         logger.info({ mode: 'socket', httpPort: config.port }, 'Slack app connected (Socket Mode)');
         return { port: config.port };

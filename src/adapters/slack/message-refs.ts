@@ -25,7 +25,9 @@ export interface MessageRefs {
 }
 
 export function createMessageRefs(store: Store, logger: Logger): MessageRefs {
-  // Refs never change once written, so a process-local copy is always right.
+  // A process-local copy saves a store read per card edit. Refs are rarely replaced (a new approval
+  // round, a card posted again): this process sees its own replacements at once, another
+  // replica's on the next `list` (which always reads the store).
   const local = new Map<string, Record<string, MessageRef>>();
   const remember = (requestId: string, messages: Record<string, MessageRef>) => {
     local.set(requestId, { ...(local.get(requestId) ?? {}), ...messages });

@@ -4,9 +4,10 @@
  * Read-only; deciding still goes through the engine (which checks the approver list again on every
  * click). Requests whose approval window has passed are left out even before the expiry sweep.
  */
+import { createAccess } from '../../core/engine/access';
 import type { RunSummary } from '../../core/engine-api';
 import type { CatalogSource, Directory, Store } from '../../core/ports';
-import type { ProcessDef, Requester } from '../../core/types';
+import type { Requester } from '../../core/types';
 
 const SCAN_LIMIT = 200;
 
@@ -24,22 +25,14 @@ export function createPendingApprovals(deps: {
   now?: () => Date;
 }): PendingApprovals {
   const now = deps.now ?? (() => new Date());
-
-  async function isApprover(actor: Requester, process: ProcessDef): Promise<boolean> {
-    const approvers = process.approval?.approvers;
-    if (!approvers) return false;
-    if (approvers.users.includes(actor.id)) return true;
-    for (const group of approvers.usergroups) {
-      if ((await deps.directory.usergroupMembers(group)).includes(actor.id)) return true;
-    }
-    return false;
-  }
+  // The engine's own approver check, so this list never disagrees with what a click would allow.
+  const access = createAccess({ catalog: deps.catalog, directory: deps.directory });
 
   async function waitsFor(actor: Requester, summary: Required<RunSummary>): Promise<boolean> {
     const { request, process } = summary;
     if (request.requester.id === actor.id && !process.approval?.selfApproval) return false;
     if (request.approvals.some((a) => a.userId === actor.id)) return false;
-    return isApprover(actor, process);
+    return access.isApprover(process, actor.id);
   }
 
   return async function pendingApprovals(actor, options = {}) {

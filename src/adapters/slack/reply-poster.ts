@@ -11,7 +11,7 @@ import type { MessageRef } from '../../core/types';
 import type { SlackMessage } from './blocks/confirmation-card';
 import { replyMessage } from './blocks/reply-message';
 import { type MessageRefs, REF } from './message-refs';
-import { describeSlackError, type SlackErrorInfo } from './slack-errors';
+import { type SlackErrorInfo, slackCallFailed } from './slack-errors';
 import type { StatusMessages } from './status-messages';
 
 export interface ThreadTarget {
@@ -45,11 +45,8 @@ export interface ReplyPosterOptions {
 export function createReplyPoster(options: ReplyPosterOptions): ReplyPoster {
   const { client, refs, logger } = options;
 
-  function failed(method: string, error: unknown, extra: Record<string, unknown>): void {
-    const info = describeSlackError(error);
-    options.onApiError?.(method, info);
-    logger.error({ method, slackError: info, ...extra }, `Slack ${method} failed`);
-  }
+  const failed = (method: string, error: unknown, extra: Record<string, unknown>) =>
+    slackCallFailed(options, method, error, extra);
 
   async function postMessage(thread: ThreadTarget, message: SlackMessage): Promise<MessageRef | undefined> {
     try {

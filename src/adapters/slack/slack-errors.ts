@@ -4,6 +4,7 @@
  * error. Never includes request bodies or tokens.
  */
 import { webApi } from '@slack/bolt';
+import type { Logger } from '../../core/ports';
 
 export type SlackErrorKind = 'rate_limited' | 'platform' | 'http' | 'network' | 'other';
 
@@ -44,4 +45,17 @@ export function isPermanentSlackError(info: SlackErrorInfo): boolean {
   if (info.kind === 'platform') return info.code !== 'ratelimited' && info.code !== 'internal_error';
   if (info.kind === 'http') return !/^http_5\d\d$/.test(info.code);
   return info.kind === 'other';
+}
+
+/** Logs a failed Web API call and counts it; returns what went wrong. */
+export function slackCallFailed(
+  deps: { logger: Logger; onApiError?: (method: string, info: SlackErrorInfo) => void },
+  method: string,
+  error: unknown,
+  extra: Record<string, unknown> = {},
+): SlackErrorInfo {
+  const info = describeSlackError(error);
+  deps.onApiError?.(method, info);
+  deps.logger.error({ method, slackError: info, ...extra }, `Slack ${method} failed`);
+  return info;
 }

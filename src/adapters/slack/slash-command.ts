@@ -10,7 +10,7 @@ import type { SlackMessage } from './blocks/confirmation-card';
 import { escapeMrkdwn, mention } from './blocks/format';
 import { helpMessage } from './blocks/help-text';
 import { context, LIMITS, limitBlocks, section, truncate } from './blocks/limits';
-import { combineMessages, replyMessage } from './blocks/reply-message';
+import { combineMessages, repliesMessage } from './blocks/reply-message';
 import { errorMessage, textMessage } from './blocks/simple-messages';
 import { statusCard } from './blocks/status-card';
 import type { PendingApprovals } from './pending-approvals';
@@ -124,7 +124,7 @@ async function execute(cmd: SlashCommand, ctx: SlashCommandContext): Promise<Sla
         isAdmin: ctx.isAdmin,
       });
       if (replies.length === 0) return textMessage('Done.');
-      return combineMessages(replies.map((r) => replyMessage(r, ctx.now)));
+      return repliesMessage(replies, ctx.now);
     }
     case 'reload':
       return reloadMessage(ctx);

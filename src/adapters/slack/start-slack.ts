@@ -7,8 +7,9 @@ import type { CustomRoute } from '@slack/bolt';
 import type { Runtime } from '../../app/build-runtime';
 import type { Config } from '../../config';
 import { FlowdeskError } from '../../core/errors';
+import { healthzRoute, readyzRoute } from '../http/health-routes';
 import { createSlackApp, type SlackApp } from './create-slack-app';
-import { healthzRoute, readyzRoute, withDefaults } from './default-routes';
+import { withDefaults } from './default-routes';
 import { createInFlightWork } from './in-flight-work';
 import type { ProvideInputArgs } from './listeners';
 import { createRunInputSlack } from './run-input/run-input-slack';
@@ -74,13 +75,9 @@ export async function startSlackBot(runtime: Runtime, options: StartSlackOptions
       userMessage: missing,
     });
   }
-  const prefect = runtime.prefect;
   const routes = withDefaults(options.routes ?? [], [
     healthzRoute(),
-    readyzRoute({
-      store: () => runtime.store.ping(),
-      ...(prefect ? { prefect: () => prefect.health() } : {}),
-    }),
+    readyzRoute({ store: runtime.store, prefect: runtime.prefect }),
   ]);
   const runInput = options.onProvideInput
     ? undefined

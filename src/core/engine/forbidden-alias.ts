@@ -18,7 +18,22 @@ export function matchesForbiddenAlias(
 /** The message has the shape of one of the process's aliases (captures not checked). */
 export function hasAliasShaped(text: string, process: ProcessDef): boolean {
   const message = normalize(text);
-  return process.aliases.some((alias) => aliasRegex(alias)?.test(message));
+  return aliasRegexes(process).some((regex) => regex.test(message));
+}
+
+/**
+ * Compiled once per process definition: a catalog reload brings new ProcessDef objects, so the
+ * cache follows the catalog version without being told (and old entries go with the old catalog).
+ */
+const compiledAliases = new WeakMap<ProcessDef, RegExp[]>();
+
+function aliasRegexes(process: ProcessDef): RegExp[] {
+  let regexes = compiledAliases.get(process);
+  if (!regexes) {
+    regexes = process.aliases.map(aliasRegex).filter((regex): regex is RegExp => regex !== undefined);
+    compiledAliases.set(process, regexes);
+  }
+  return regexes;
 }
 
 function aliasRegex(alias: string): RegExp | undefined {

@@ -39,7 +39,10 @@ export function createParameterSchemas(deps: {
   /** Milliseconds now (the engine's clock); without it every lookup asks Prefect. */
   now?: () => number;
 }): ParameterSchemas {
-  const cache = new Map<string, { process: ProcessDef; key: string; merged: MergedParameters }>();
+  const cache = new Map<
+    string,
+    { process: ProcessDef; deployment: DeploymentInfo | null; key: string; merged: MergedParameters }
+  >();
   /** When Prefect last failed to answer for a process's deployment. */
   const unreachableAt = new Map<string, number>();
   const recentlyUnreachable = (process: ProcessDef) => {
@@ -53,11 +56,16 @@ export function createParameterSchemas(deps: {
   });
 
   const merge = (process: ProcessDef, deployment: DeploymentInfo | null): MergedParameters => {
+    const hit = cache.get(process.id);
+    // The Prefect client hands out the same cached deployment object: no need to compare contents.
+    if (hit && hit.process === process && hit.deployment === deployment) return hit.merged;
     const key = deployment
       ? JSON.stringify([deployment.id, deployment.parameterSchema, deployment.parameters])
       : 'map';
-    const hit = cache.get(process.id);
-    if (hit && hit.process === process && hit.key === key) return hit.merged;
+    if (hit && hit.process === process && hit.key === key) {
+      hit.deployment = deployment;
+      return hit.merged;
+    }
     const merged = mergeParameterSchema(process, deployment);
     if (merged.ignored.length > 0) {
       deps.logger.warn(
@@ -71,7 +79,7 @@ export function createParameterSchemas(deps: {
         "the deployment's parameter schema has regexes that could hang the validator; they are not checked",
       );
     }
-    cache.set(process.id, { process, key, merged });
+    cache.set(process.id, { process, deployment, key, merged });
     return merged;
   };
 

@@ -42,11 +42,6 @@ export function withoutUnsafePatterns(schema: JsonSchema): { schema: JsonSchema;
   return { schema: stripped as JsonSchema, dropped };
 }
 
-/** "items.pattern", "patternProperties./^(a+)+$/" — for logs and messages. */
-export function describeSchemaPath(path: SchemaPath): string {
-  return path.map((segment, i) => (path[i - 1] === 'patternProperties' ? `/${segment}/` : segment)).join('.');
-}
-
 function stripNode(node: unknown, path: SchemaPath, found: UnsafePattern[], depth: number): unknown {
   if (depth > MAX_DEPTH) return node;
   if (Array.isArray(node)) {

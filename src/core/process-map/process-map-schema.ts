@@ -123,7 +123,6 @@ export const processMapFileSchema = z.strictObject({
 });
 
 export type ParsedProcess = z.output<typeof processSchema>;
-export type ParsedProcessMapFile = z.output<typeof processMapFileSchema>;
 
 /** The fields each strict section allows, keyed by the field that holds the section ('' = the file). */
 export const SECTION_FIELDS: Readonly<Record<string, readonly string[]>> = {

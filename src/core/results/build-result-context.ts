@@ -8,7 +8,6 @@
  * (the rest, error lines first, newest first).
  */
 import type { RunArtifact, RunLogLine } from '../ports';
-import type { ProcessDef, RequestRecord, RunState } from '../types';
 import {
   artifactKind,
   cellText,
@@ -19,14 +18,10 @@ import {
   parseTable,
   progressOf,
 } from './artifact-values';
+import type { ResultAnswerInput } from './result-answer';
 
-export interface ResultContextInput {
-  request: RequestRecord;
-  process?: ProcessDef;
-  /** Defaults to the request's run state. */
-  state?: RunState;
-  logs: readonly RunLogLine[];
-  artifacts: readonly RunArtifact[];
+/** The run's data (as for a plain answer), and how to present it to a model. */
+export interface ResultContextInput extends ResultAnswerInput {
   runUrl?: string;
   /** Total size of the returned text (default 12,000 characters). */
   maxChars?: number;

@@ -4,26 +4,24 @@
  * signed requests over HTTP. Mention → card → Run → one flow run → status edited through the
  * states → result reply; DMs; Edit; Cancel; approvals; 20 concurrent clicks; a restart.
  */
-import { join } from 'node:path';
 import { ACTION, CALLBACK } from '../../../src/adapters/slack/action-ids';
-import { type SlackBot, startSlackBot } from '../../../src/adapters/slack/start-slack';
-import { buildRuntime, type Runtime } from '../../../src/app/build-runtime';
-import { loadConfig } from '../../../src/config';
 import type { RequestRecord } from '../../../src/core/types';
 import { FakePrefectServer } from '../../fakes/fake-prefect-server';
 import { FakeSlackServer, type RecordedCall } from '../../fakes/fake-slack-server';
-import { MemoryLogger } from '../../fakes/silent-logger';
+import {
+  addSlackFixtureDeployments,
+  type FlowdeskInstance,
+  SLACK_FIXTURE_MAPS,
+  startFlowdeskInstance,
+} from '../../helpers/flowdesk-instance';
+import { askForCard, buttonValue, type Card, type CardTarget, clickCard } from '../../helpers/slack-cards';
 import {
   blockActionPayload,
-  mentionEvent,
-  messageEvent,
-  newTs,
   postAction,
-  postEvent,
   postViewSubmission,
   viewSubmissionPayload,
 } from '../../helpers/slack-requests';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../store/redis-test-support';
+import { deleteTestKeys, uniquePrefix } from '../store/redis-test-support';
 
 const SECRET = 'e2e-signing-secret-0123456789abcdef';
 const ANN = {
@@ -36,40 +34,28 @@ const ANN = {
 const BOB = { id: 'U0BOB0002', name: 'bob', real_name: 'Bob Other', email: 'bob@example.com', tz: 'UTC' };
 const LEAD = { id: 'U0LEAD0001', name: 'lea', real_name: 'Lea Lead', email: 'lea@example.com', tz: 'UTC' };
 const CHANNEL = 'C0SERVICE1';
-const BOT_USER = 'UBOT00001';
 
 const slack = new FakeSlackServer();
 const prefect = new FakePrefectServer();
 const prefix = uniquePrefix('slack-e2e');
-let instances: Array<{ runtime: Runtime; bot: SlackBot }> = [];
-let current: { runtime: Runtime; bot: SlackBot; eventsUrl: string };
+let instances: FlowdeskInstance[] = [];
+let current: FlowdeskInstance;
 
 async function startInstance() {
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PREFECT_API_URL: prefect.url,
-    REDIS_URL,
-    FLOWDESK_REDIS_PREFIX: prefix,
-    FLOWDESK_ROUTER: 'local',
-    FLOWDESK_ADMINS: 'U0ADM0003',
-    LOG_LEVEL: 'silent',
+  const instance = await startFlowdeskInstance({
+    slack,
+    prefect,
+    signingSecret: SECRET,
+    prefix,
+    processMapsPath: SLACK_FIXTURE_MAPS,
+    env: { FLOWDESK_ADMINS: 'U0ADM0003' },
   });
-  const logger = new MemoryLogger();
-  const runtime = await buildRuntime(config, {
-    mode: 'start',
-    processMapsPath: join(__dirname, '../../fixtures/slack/process-maps'),
-    logger,
-  });
-  const bot = await startSlackBot(runtime, { port: 0 });
-  instances.push({ runtime, bot });
-  return { runtime, bot, eventsUrl: `http://127.0.0.1:${bot.port}/slack/events` };
+  instances.push(instance);
+  return instance;
 }
 
-async function stopInstance(instance: { runtime: Runtime; bot: SlackBot }) {
-  await instance.bot.stop();
-  await instance.runtime.close();
+async function stopInstance(instance: FlowdeskInstance) {
+  await instance.stop();
   instances = instances.filter((i) => i !== instance);
 }
 
@@ -77,29 +63,7 @@ beforeAll(async () => {
   await slack.start();
   for (const user of [ANN, BOB, LEAD]) slack.addUser(user);
   await prefect.start();
-  prefect.addDeployment({
-    flowName: 'refresh-dashboard',
-    name: 'production',
-    parameterSchema: {
-      title: 'Parameters',
-      type: 'object',
-      properties: {
-        quarter: { title: 'quarter', type: 'string', enum: ['Q1', 'Q2', 'Q3', 'Q4'], position: 0 },
-        rows: { title: 'rows', type: 'integer', minimum: 1, default: 100, position: 1 },
-      },
-      required: ['quarter'],
-    },
-  });
-  prefect.addDeployment({
-    flowName: 'restart-service',
-    name: 'production',
-    parameterSchema: {
-      title: 'Parameters',
-      type: 'object',
-      properties: { environment: { title: 'environment', type: 'string', enum: ['staging', 'production'] } },
-      required: ['environment'],
-    },
-  });
+  addSlackFixtureDeployments(prefect);
   current = await startInstance();
 });
 
@@ -107,64 +71,25 @@ afterAll(async () => {
   for (const instance of [...instances]) await stopInstance(instance);
   await slack.stop();
   await prefect.stop();
-  const admin = adminConnection();
-  await deleteKeys(admin, prefix);
-  admin.disconnect();
+  await deleteTestKeys(prefix);
 });
 
 beforeEach(() => {
   slack.reset();
 });
 
-interface Card {
-  requestId: string;
-  channel: string;
-  threadTs: string;
-  call: RecordedCall;
+const target = (): CardTarget => ({ slack, eventsUrl: current.eventsUrl, secret: SECRET });
+
+function ask(text: string, options: { user?: string; dm?: boolean } = {}): Promise<Card> {
+  return askForCard(target(), text, {
+    user: options.user ?? ANN.id,
+    channel: CHANNEL,
+    dm: options.dm === true,
+  });
 }
 
-function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  for (const block of call.args.blocks as Array<{
-    type: string;
-    elements?: Array<{ action_id?: string; value?: string }>;
-  }>) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found) return found.value;
-  }
-  return undefined;
-}
-
-async function ask(text: string, options: { user?: string; dm?: boolean } = {}): Promise<Card> {
-  const ts = newTs();
-  const user = options.user ?? ANN.id;
-  const channel = options.dm ? `D${user.slice(1)}` : CHANNEL;
-  const event = options.dm
-    ? messageEvent({ user, channel, channelType: 'im', text, ts })
-    : mentionEvent({ user, channel, text: `<@${BOT_USER}> ${text}`, ts });
-  expect((await postEvent(current.eventsUrl, SECRET, event)).status).toBe(200);
-  const [call] = await slack.waitForCalls(
-    'chat.postMessage',
-    1,
-    (c) => c.args.thread_ts === ts && buttonValue(c, ACTION.run) !== undefined,
-  );
-  return { requestId: buttonValue(call, ACTION.run) as string, channel, threadTs: ts, call };
-}
-
-function click(card: Card, user: string, actionId: string, eventsUrl = current.eventsUrl) {
-  return postAction(
-    eventsUrl,
-    SECRET,
-    blockActionPayload({
-      user,
-      actionId,
-      value: card.requestId,
-      channel: card.channel,
-      messageTs: String(card.call.response.ts),
-      threadTs: card.threadTs,
-      blocks: card.call.args.blocks as unknown[],
-      responseUrl: slack.responseUrl('e2e'),
-    }),
-  );
+function click(card: Card, user: string, actionId: string) {
+  return clickCard(target(), card, user, actionId);
 }
 
 async function request(id: string): Promise<RequestRecord> {

@@ -15,7 +15,7 @@ import type { Logger, Store } from '../../../src/core/ports';
 import { FakeEngine } from '../../fakes/fake-engine';
 import { FAKE_BOT, FakeSlackServer } from '../../fakes/fake-slack-server';
 import { MemoryLogger } from '../../fakes/silent-logger';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../store/redis-test-support';
+import { deleteTestKeys, REDIS_URL, uniquePrefix } from '../store/redis-test-support';
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const REQUESTER = {
@@ -110,11 +110,7 @@ export async function startSlackTestEnv(options: SlackTestEnvOptions): Promise<S
     async stop() {
       await app.stop();
       await store.close();
-      if (!options.prefix) {
-        const admin = adminConnection();
-        await deleteKeys(admin, prefix);
-        admin.disconnect();
-      }
+      if (!options.prefix) await deleteTestKeys(prefix);
       if (ownsSlack) await slack.stop();
     },
   };

@@ -1,5 +1,7 @@
 /**
- * The "working on it" signal around a slow decision: a reaction (default) or the thread status.
+ * The "working on it" signal around a slow decision: a reaction (default) or the thread status;
+ * with a delay (the default in createSlackApp), a decision that is ready sooner is answered
+ * without it.
  */
 import { webApi } from '@slack/bolt';
 import { withWorkingIndicator } from '../../../src/adapters/slack/working-indicator';
@@ -9,6 +11,7 @@ import { MemoryLogger } from '../../fakes/silent-logger';
 const slack = new FakeSlackServer();
 let client: webApi.WebClient;
 const target = { channel: 'C0SERVICE1', ts: '1750000000.000100', threadTs: '1750000000.000001' };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 beforeAll(async () => {
   await slack.start();
@@ -56,4 +59,49 @@ it('removes the reaction even when the work fails, and never fails because of it
     }),
   ).rejects.toThrow('engine down');
   expect(slack.callsOf('reactions.remove')).toHaveLength(1);
+});
+
+describe('with a delay', () => {
+  it('makes no Slack call when the work finishes within the delay', async () => {
+    const result = await withWorkingIndicator('reaction', client, new MemoryLogger(), target, async () => 7, {
+      delayMs: 200,
+    });
+    expect(result).toBe(7);
+    await sleep(300);
+    expect(slack.callsOf('reactions.add')).toHaveLength(0);
+    expect(slack.callsOf('reactions.remove')).toHaveLength(0);
+  });
+
+  it('shows the reaction once the work outlasts the delay, and removes it after', async () => {
+    await withWorkingIndicator(
+      'reaction',
+      client,
+      new MemoryLogger(),
+      target,
+      async () => {
+        await slack.waitForCalls('reactions.add');
+        expect(slack.callsOf('reactions.remove')).toHaveLength(0);
+      },
+      { delayMs: 20 },
+    );
+    expect(slack.okCallsOf('reactions.remove')[0]?.args).toMatchObject({
+      channel: target.channel,
+      timestamp: target.ts,
+      name: 'eyes',
+    });
+  });
+
+  it('sets and clears the thread status only for slow work', async () => {
+    await withWorkingIndicator('assistant_status', client, new MemoryLogger(), target, async () => 'quick', {
+      delayMs: 200,
+    });
+    expect(slack.callsOf('assistant.threads.setStatus')).toHaveLength(0);
+    await withWorkingIndicator('assistant_status', client, new MemoryLogger(), target, () => sleep(120), {
+      delayMs: 10,
+    });
+    expect(slack.okCallsOf('assistant.threads.setStatus').map((call) => call.args.status)).toEqual([
+      'is working on it…',
+      '',
+    ]);
+  });
 });

@@ -37,3 +37,13 @@ export async function deleteKeys(admin: Redis, prefix: string): Promise<void> {
     cursor = next;
   } while (cursor !== '0');
 }
+
+/** Deletes every key under the prefixes, on a connection of its own (for afterAll). */
+export async function deleteTestKeys(...prefixes: string[]): Promise<void> {
+  const admin = adminConnection();
+  try {
+    for (const prefix of prefixes) await deleteKeys(admin, prefix);
+  } finally {
+    admin.disconnect();
+  }
+}

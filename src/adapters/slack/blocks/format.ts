@@ -5,6 +5,8 @@
 import type { JsonSchema, RequestRecord, RequestStatus } from '../../../core/types';
 import { escapeMrkdwn, LIMITS, truncate } from './limits';
 
+/** "1h 02m", "3m 05s", "12s": the same durations as the progress line of the card. */
+export { formatShortDuration as formatDuration } from '../../../core/results/progress';
 export { escapeMrkdwn };
 
 const STATE_EMOJI: Record<string, string> = {
@@ -42,17 +44,6 @@ export function requestStateLabel(request: RequestRecord): string {
   const reason =
     request.status === 'closed' && request.closedReason ? ` (${escapeMrkdwn(request.closedReason)})` : '';
   return `${status.emoji} ${status.label}${reason}`;
-}
-
-/** "1h 02m", "3m 05s", "12s". */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m ${String(s).padStart(2, '0')}s`;
-  return `${s}s`;
 }
 
 /** Elapsed run time: start (or creation) to end (or now). */

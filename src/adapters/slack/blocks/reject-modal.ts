@@ -6,10 +6,16 @@ import type { ProcessDef, RequestRecord } from '../../../core/types';
 import { CALLBACK, REJECT_REASON } from '../action-ids';
 import { escapeMrkdwn, mention } from './format';
 import { LIMITS, plain, section, truncate } from './limits';
+import { writeModalMeta } from './modal-meta';
 
 export const REJECT_REASON_MAX = 500;
 
-export function rejectReasonModal(request: RequestRecord, process: ProcessDef | undefined): types.ModalView {
+/** `from`: where the click came from, to show a refusal there once the modal has closed. */
+export function rejectReasonModal(
+  request: RequestRecord,
+  process: ProcessDef | undefined,
+  from: { channel?: string; threadTs?: string } = {},
+): types.ModalView {
   const title = escapeMrkdwn(truncate(process?.title ?? request.processId, 200));
   return {
     type: 'modal',
@@ -17,7 +23,7 @@ export function rejectReasonModal(request: RequestRecord, process: ProcessDef | 
     title: plain('Reject request', LIMITS.viewTitle),
     submit: plain('Reject', LIMITS.viewButton),
     close: plain('Back', LIMITS.viewButton),
-    private_metadata: request.id.slice(0, LIMITS.privateMetadata),
+    private_metadata: writeModalMeta({ requestId: request.id, ...from }),
     blocks: [
       section(`Reject *${title}* requested by ${mention(request.requester.id)}?`),
       {

@@ -58,6 +58,11 @@ export function combineMessages(messages: SlackMessage[]): SlackMessage {
   };
 }
 
+/** Several engine replies shown as one message. */
+export function repliesMessage(replies: Reply[], now: Date): SlackMessage {
+  return combineMessages(replies.map((reply) => replyMessage(reply, now)));
+}
+
 /** Replies that refuse the actor (shown only to them) rather than move the request on. */
 export function isRefusal(reply: Reply): boolean {
   return reply.kind === 'denied' || reply.kind === 'error';

@@ -12,10 +12,10 @@ import { settleMessageBlocks } from '../blocks/confirmation-card';
 import { editModal } from '../blocks/edit-modal';
 import { mention } from '../blocks/format';
 import { rejectReasonModal } from '../blocks/reject-modal';
-import { combineMessages, isRefusal, replyMessage } from '../blocks/reply-message';
+import { isRefusal, repliesMessage } from '../blocks/reply-message';
 import { errorMessage } from '../blocks/simple-messages';
-import { describeSlackError } from '../slack-errors';
-import { type ListenerDeps, slackCallFailed } from './listener-deps';
+import { describeSlackError, slackCallFailed } from '../slack-errors';
+import type { ListenerDeps } from './listener-deps';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -141,16 +141,14 @@ async function decide(
   const refusals = replies.filter(isRefusal);
   const progress = replies.filter((r) => !isRefusal(r));
   if (refusals.length > 0) {
-    await refuseWith(deps, clicked, combineMessages(refusals.map((r) => replyMessage(r, deps.now()))));
+    await refuseWith(deps, clicked, repliesMessage(refusals, deps.now()));
   }
   if (progress.length === 0 && refusals.length > 0) return;
   if (settledNote && clicked.channel && clicked.messageTs) {
+    const note = settledNote(clicked.userId);
     await deps.replies.update(
       { channel: clicked.channel, ts: clicked.messageTs },
-      {
-        text: settledNote(clicked.userId),
-        blocks: settleMessageBlocks(args.body.message?.blocks, settledNote(clicked.userId)),
-      },
+      { text: note, blocks: settleMessageBlocks(args.body.message?.blocks, note) },
     );
   }
   const thread = await requestThread(deps, clicked);
@@ -182,9 +180,7 @@ async function openReject(deps: ListenerDeps, args: ButtonArgs): Promise<void> {
     return;
   }
   const process = deps.catalog?.current().byId.get(request.processId);
-  const view = rejectReasonModal(request, process);
-  // Where to show a refusal after the modal closes (a view submission has no channel).
-  view.private_metadata = JSON.stringify({ r: request.id, c: clicked.channel, t: clicked.threadTs });
+  const view = rejectReasonModal(request, process, { channel: clicked.channel, threadTs: clicked.threadTs });
   try {
     await args.client.views.open({ trigger_id: args.body.trigger_id, view });
   } catch (error) {

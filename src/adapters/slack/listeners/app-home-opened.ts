@@ -4,7 +4,8 @@
 import type { App } from '@slack/bolt';
 import { asFlowdeskError } from '../../../core/errors';
 import { appHomeView } from '../blocks/app-home';
-import { type ListenerDeps, slackCallFailed } from './listener-deps';
+import { slackCallFailed } from '../slack-errors';
+import type { ListenerDeps } from './listener-deps';
 
 export function registerAppHomeOpened(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, client }) => {

@@ -5,8 +5,9 @@
 import type { App } from '@slack/bolt';
 import { helpMessage } from '../blocks/help-text';
 import { errorMessage } from '../blocks/simple-messages';
+import { slackCallFailed } from '../slack-errors';
 import { executeSlashCommand, parseSlashCommand } from '../slash-command';
-import { type ListenerDeps, slackCallFailed } from './listener-deps';
+import type { ListenerDeps } from './listener-deps';
 
 export function registerCommand(app: App, deps: ListenerDeps): void {
   app.command(deps.slashCommand, async ({ ack, command, respond, client }) => {

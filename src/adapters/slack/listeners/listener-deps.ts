@@ -9,7 +9,7 @@ import type { Requester } from '../../../core/types';
 import type { MessageRefs } from '../message-refs';
 import type { PendingApprovals } from '../pending-approvals';
 import type { ReplyPoster } from '../reply-poster';
-import { describeSlackError, type SlackErrorInfo } from '../slack-errors';
+import type { SlackErrorInfo } from '../slack-errors';
 import type { ReloadResult } from '../slash-command';
 import type { WorkingIndicatorMode } from '../working-indicator';
 
@@ -46,17 +46,4 @@ export interface ListenerDeps {
   viewSubmitBudgetMs: number;
   /** Counts Slack API errors (metrics). */
   onApiError?: (method: string, info: SlackErrorInfo) => void;
-}
-
-/** Logs a failed Web API call and counts it; returns what went wrong. */
-export function slackCallFailed(
-  deps: Pick<ListenerDeps, 'logger' | 'onApiError'>,
-  method: string,
-  error: unknown,
-  extra: Record<string, unknown> = {},
-): SlackErrorInfo {
-  const info = describeSlackError(error);
-  deps.onApiError?.(method, info);
-  deps.logger.error({ method, slackError: info, ...extra }, `Slack ${method} failed`);
-  return info;
 }

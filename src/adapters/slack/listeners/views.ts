@@ -11,8 +11,9 @@ import { asFlowdeskError } from '../../../core/errors';
 import { CALLBACK } from '../action-ids';
 import { errorsByBlockId, parseEditSubmission, type SubmittedElement } from '../blocks/edit-modal';
 import { mention } from '../blocks/format';
+import { readModalMeta } from '../blocks/modal-meta';
 import { readRejectReason } from '../blocks/reject-modal';
-import { combineMessages, isRefusal, replyMessage } from '../blocks/reply-message';
+import { isRefusal, repliesMessage } from '../blocks/reply-message';
 import { errorMessage } from '../blocks/simple-messages';
 import type { ListenerDeps } from './listener-deps';
 
@@ -116,10 +117,7 @@ async function showEditOutcome(
   }
   const refusals = result.replies.filter(isRefusal);
   if (refusals.length > 0) {
-    await deps.replies.ephemeral(
-      { ...thread, user: userId },
-      combineMessages(refusals.map((r) => replyMessage(r, deps.now()))),
-    );
+    await deps.replies.ephemeral({ ...thread, user: userId }, repliesMessage(refusals, deps.now()));
   }
   await deps.replies.post(
     thread,
@@ -131,7 +129,7 @@ async function showEditOutcome(
 async function submitReject(deps: ListenerDeps, args: ViewArgs): Promise<void> {
   const { ack, view, body } = args;
   await ack();
-  const meta = readRejectMetadata(view.private_metadata);
+  const meta = readModalMeta(view.private_metadata);
   if (!meta) {
     deps.logger.warn('reject modal without request metadata');
     return;
@@ -139,35 +137,29 @@ async function submitReject(deps: ListenerDeps, args: ViewArgs): Promise<void> {
   const reason = readRejectReason(
     view.state.values as unknown as Record<string, Record<string, { value?: string }>>,
   );
-  const refuseTo = meta.c
-    ? { channel: meta.c, user: body.user.id, ...(meta.t ? { threadTs: meta.t } : {}) }
+  const refuseTo = meta.channel
+    ? { channel: meta.channel, user: body.user.id, ...(meta.threadTs ? { threadTs: meta.threadTs } : {}) }
     : undefined;
   try {
     const actor = await deps.directory.lookupUser(body.user.id);
     const replies = await deps.engine.reject({
       actor,
-      requestId: meta.r,
+      requestId: meta.requestId,
       isAdmin: deps.isAdmin(body.user.id),
-      ...(meta.c ? { channel: meta.c } : {}),
+      ...(meta.channel ? { channel: meta.channel } : {}),
       ...(reason ? { reason } : {}),
     });
     const refusals = replies.filter(isRefusal);
     if (refusals.length > 0 && refuseTo) {
-      await deps.replies.ephemeral(
-        refuseTo,
-        combineMessages(refusals.map((r) => replyMessage(r, deps.now()))),
-      );
+      await deps.replies.ephemeral(refuseTo, repliesMessage(refusals, deps.now()));
     }
     const progress = replies.filter((r) => !isRefusal(r));
     // The requester is told in the thread by the notifier; the approver's confirmation is theirs.
     if (progress.length > 0 && refuseTo) {
-      await deps.replies.ephemeral(
-        refuseTo,
-        combineMessages(progress.map((r) => replyMessage(r, deps.now()))),
-      );
+      await deps.replies.ephemeral(refuseTo, repliesMessage(progress, deps.now()));
       return;
     }
-    const request = await deps.store.getRequest(meta.r).catch(() => null);
+    const request = await deps.store.getRequest(meta.requestId).catch(() => null);
     if (request && progress.length > 0) {
       await deps.replies.post(
         { channel: request.thread.channel, threadTs: request.thread.threadTs },
@@ -177,23 +169,9 @@ async function submitReject(deps: ListenerDeps, args: ViewArgs): Promise<void> {
   } catch (error) {
     const failure = asFlowdeskError(error);
     deps.logger.warn(
-      { code: failure.code, requestId: meta.r, by: mention(body.user.id) },
+      { code: failure.code, requestId: meta.requestId, by: mention(body.user.id) },
       'reject refused or failed',
     );
     if (refuseTo) await deps.replies.ephemeral(refuseTo, errorMessage(failure.userMessage));
-  }
-}
-
-function readRejectMetadata(raw: string): { r: string; c?: string; t?: string } | undefined {
-  try {
-    const parsed = JSON.parse(raw) as { r?: unknown; c?: unknown; t?: unknown };
-    if (typeof parsed.r !== 'string') return undefined;
-    return {
-      r: parsed.r,
-      ...(typeof parsed.c === 'string' ? { c: parsed.c } : {}),
-      ...(typeof parsed.t === 'string' ? { t: parsed.t } : {}),
-    };
-  } catch {
-    return undefined;
   }
 }

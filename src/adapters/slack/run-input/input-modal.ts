@@ -10,16 +10,10 @@ import { CALLBACK } from '../action-ids';
 import { inputBlock } from '../blocks/edit-modal';
 import { escapeMrkdwn } from '../blocks/format';
 import { context, LIMITS, limitBlocks, plain, section, truncate } from '../blocks/limits';
+import { type RequestModalMeta, writeModalMeta } from '../blocks/modal-meta';
 import { type SchemaField, schemaFields } from '../blocks/schema-fields';
 
-/** Where the form came from: the request, and where to show a refusal after the modal closed. */
-export interface InputModalMeta {
-  requestId: string;
-  channel?: string;
-  threadTs?: string;
-}
-
-export function inputModal(form: InputForm, meta: InputModalMeta): types.ModalView {
+export function inputModal(form: InputForm, meta: RequestModalMeta): types.ModalView {
   const title = form.process?.title ?? form.request.processId;
   const run = form.request.run?.flowRunName ?? form.request.run?.flowRunId ?? '';
   const blocks: types.KnownBlock[] = [
@@ -37,7 +31,7 @@ export function inputModal(form: InputForm, meta: InputModalMeta): types.ModalVi
     title: plain('Provide input', LIMITS.viewTitle),
     submit: plain('Send', LIMITS.viewButton),
     close: plain('Cancel', LIMITS.viewButton),
-    private_metadata: writeInputMeta(meta),
+    private_metadata: writeModalMeta(meta),
     blocks: limitBlocks(blocks, LIMITS.viewBlocks),
   };
 }
@@ -49,28 +43,4 @@ function answerFields(schema: InputForm['schema']): SchemaField[] {
     return [{ ...only, label: 'Your answer' }];
   }
   return fields;
-}
-
-function writeInputMeta(meta: InputModalMeta): string {
-  const compact = {
-    r: meta.requestId,
-    ...(meta.channel ? { c: meta.channel } : {}),
-    ...(meta.threadTs ? { t: meta.threadTs } : {}),
-  };
-  return JSON.stringify(compact).slice(0, LIMITS.privateMetadata);
-}
-
-/** The metadata back from a submission; undefined when it is not ours. */
-export function readInputMeta(raw: string): InputModalMeta | undefined {
-  try {
-    const parsed = JSON.parse(raw) as { r?: unknown; c?: unknown; t?: unknown };
-    if (typeof parsed.r !== 'string' || parsed.r === '') return undefined;
-    return {
-      requestId: parsed.r,
-      ...(typeof parsed.c === 'string' ? { channel: parsed.c } : {}),
-      ...(typeof parsed.t === 'string' ? { threadTs: parsed.t } : {}),
-    };
-  } catch {
-    return undefined;
-  }
 }

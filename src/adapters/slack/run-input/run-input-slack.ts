@@ -16,11 +16,11 @@ import type { SlackMessage } from '../blocks/confirmation-card';
 import { errorsByBlockId, parseEditSubmission, type SubmittedElement } from '../blocks/edit-modal';
 import { escapeMrkdwn, mention } from '../blocks/format';
 import { fallbackText, section } from '../blocks/limits';
+import { type RequestModalMeta, readModalMeta } from '../blocks/modal-meta';
 import type { ProvideInputArgs } from '../listeners';
-import { slackCallFailed } from '../listeners/listener-deps';
 import { type MessageRefs, REF } from '../message-refs';
-import { describeSlackError, type SlackErrorInfo } from '../slack-errors';
-import { type InputModalMeta, inputModal, readInputMeta } from './input-modal';
+import { describeSlackError, type SlackErrorInfo, slackCallFailed } from '../slack-errors';
+import { inputModal } from './input-modal';
 
 export interface RunInputSlackDeps {
   service: Pick<RunInputService, 'inputForm' | 'submitInput'>;
@@ -76,7 +76,7 @@ async function submit(
   args: ViewArgs,
 ): Promise<void> {
   const { ack, view, body, client } = args;
-  const meta = readInputMeta(view.private_metadata);
+  const meta = readModalMeta(view.private_metadata);
   if (!meta) {
     await ack();
     deps.logger.warn('input modal without request metadata');
@@ -140,7 +140,7 @@ async function announce(
   deps: RunInputSlackDeps,
   refs: MessageRefs,
   client: webApi.WebClient,
-  meta: InputModalMeta,
+  meta: RequestModalMeta,
   userId: string,
   done: { result: InputSubmission } | { error: unknown },
 ): Promise<void> {
@@ -199,7 +199,7 @@ async function postInThread(
 async function ephemeral(
   deps: RunInputSlackDeps,
   client: webApi.WebClient,
-  meta: InputModalMeta,
+  meta: RequestModalMeta,
   userId: string,
   line: string,
 ): Promise<void> {

@@ -5,24 +5,24 @@
  * schema → a submit is validated (errors in the modal, nothing resumed) → `POST /flow_runs/{id}/resume`
  * with `run_input` → ACCEPT resumes the run and the thread says so; ABORT when it stopped waiting.
  */
-import { join } from 'node:path';
 import { ACTION, CALLBACK } from '../../../../src/adapters/slack/action-ids';
-import { type SlackBot, startSlackBot } from '../../../../src/adapters/slack/start-slack';
-import { buildRuntime, type Runtime } from '../../../../src/app/build-runtime';
-import { loadConfig } from '../../../../src/config';
+import type { Runtime } from '../../../../src/app/build-runtime';
 import { FakePrefectServer } from '../../../fakes/fake-prefect-server';
 import { FakeSlackServer, type RecordedCall } from '../../../fakes/fake-slack-server';
-import { MemoryLogger } from '../../../fakes/silent-logger';
+import {
+  addSlackFixtureDeployments,
+  type FlowdeskInstance,
+  SLACK_FIXTURE_MAPS,
+  startFlowdeskInstance,
+} from '../../../helpers/flowdesk-instance';
+import { askForCard, buttonValue } from '../../../helpers/slack-cards';
 import {
   blockActionPayload,
-  mentionEvent,
-  newTs,
   postAction,
-  postEvent,
   postViewSubmission,
   viewSubmissionPayload,
 } from '../../../helpers/slack-requests';
-import { adminConnection, deleteKeys, REDIS_URL, uniquePrefix } from '../../store/redis-test-support';
+import { deleteTestKeys, uniquePrefix } from '../../store/redis-test-support';
 
 const SECRET = 'run-input-signing-secret-0123456789abcdef';
 const ANN = { id: 'U0ANN0001', name: 'ann', real_name: 'Ann Example', email: 'ann@example.com', tz: 'UTC' };
@@ -53,51 +53,30 @@ const INT_SCHEMA = {
 const slack = new FakeSlackServer();
 const prefect = new FakePrefectServer();
 const prefix = uniquePrefix('run-input-slack');
+let instance: FlowdeskInstance;
 let runtime: Runtime;
-let bot: SlackBot;
 let eventsUrl: string;
 
 beforeAll(async () => {
   await slack.start();
   for (const user of [ANN, BOB]) slack.addUser(user);
   await prefect.start();
-  prefect.addDeployment({
-    flowName: 'refresh-dashboard',
-    name: 'production',
-    parameterSchema: {
-      title: 'Parameters',
-      type: 'object',
-      properties: { quarter: { title: 'quarter', type: 'string', enum: ['Q1', 'Q2', 'Q3', 'Q4'] } },
-      required: ['quarter'],
-    },
+  addSlackFixtureDeployments(prefect);
+  instance = await startFlowdeskInstance({
+    slack,
+    prefect,
+    signingSecret: SECRET,
+    prefix,
+    processMapsPath: SLACK_FIXTURE_MAPS,
   });
-  const config = loadConfig({
-    SLACK_BOT_TOKEN: slack.token,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    PREFECT_API_URL: prefect.url,
-    REDIS_URL,
-    FLOWDESK_REDIS_PREFIX: prefix,
-    FLOWDESK_ROUTER: 'local',
-    LOG_LEVEL: 'silent',
-  });
-  runtime = await buildRuntime(config, {
-    mode: 'start',
-    processMapsPath: join(__dirname, '../../../fixtures/slack/process-maps'),
-    logger: new MemoryLogger(),
-  });
-  bot = await startSlackBot(runtime, { port: 0 });
-  eventsUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+  ({ runtime, eventsUrl } = instance);
 });
 
 afterAll(async () => {
-  await bot.stop();
-  await runtime.close();
+  await instance.stop();
   await slack.stop();
   await prefect.stop();
-  const admin = adminConnection();
-  await deleteKeys(admin, prefix);
-  admin.disconnect();
+  await deleteTestKeys(prefix);
 });
 
 beforeEach(() => slack.reset());
@@ -106,16 +85,6 @@ interface Thread {
   requestId: string;
   runId: string;
   threadTs: string;
-}
-
-function buttonValue(call: RecordedCall, actionId: string): string | undefined {
-  for (const block of call.args.blocks as Array<{
-    elements?: Array<{ action_id?: string; value?: string }>;
-  }>) {
-    const found = block.elements?.find((e) => e.action_id === actionId);
-    if (found) return found.value;
-  }
-  return undefined;
 }
 
 function click(user: string, actionId: string, requestId: string, message: RecordedCall, threadTs: string) {
@@ -137,21 +106,12 @@ function click(user: string, actionId: string, requestId: string, message: Recor
 
 /** A mention, Run, and the flow run it started. */
 async function startedRun(): Promise<Thread> {
-  const threadTs = newTs();
-  const event = mentionEvent({
+  const card = await askForCard({ slack, eventsUrl, secret: SECRET }, 'refresh dashboard for Q3', {
     user: ANN.id,
     channel: CHANNEL,
-    text: '<@UBOT00001> refresh dashboard for Q3',
-    ts: threadTs,
   });
-  expect((await postEvent(eventsUrl, SECRET, event)).status).toBe(200);
-  const [card] = await slack.waitForCalls(
-    'chat.postMessage',
-    1,
-    (c) => c.args.thread_ts === threadTs && buttonValue(c, ACTION.run) !== undefined,
-  );
-  const requestId = buttonValue(card, ACTION.run) as string;
-  await click(ANN.id, ACTION.run, requestId, card, threadTs);
+  const { requestId, threadTs } = card;
+  await click(ANN.id, ACTION.run, requestId, card.call, threadTs);
   const request = await slack.waitFor(async () => {
     const found = await runtime.store.getRequest(requestId);
     return found?.run ? found : undefined;
