@@ -44,6 +44,12 @@ export interface MessageInput {
   text: string;
   /** When false, the adapter already knows the bot is not part of this thread. */
   mentioned?: boolean;
+  /**
+   * When given, writes the replies do not depend on (remembering the turn, the draft's expiry) are
+   * handed over instead of awaited, so the adapter can post the replies first and await these after.
+   * The request itself is always stored before the replies are returned.
+   */
+  defer?: (bookkeeping: Promise<void>) => void;
 }
 
 export interface EditForm {

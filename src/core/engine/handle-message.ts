@@ -41,10 +41,12 @@ export async function handleMessage(ctx: EngineContext, input: MessageInput): Pr
       ...(decision.notices ?? []).map((text): Reply => ({ kind: 'text', text })),
       ...outcome.replies,
     ];
-    await Promise.all([
+    const bookkeeping = Promise.all([
       saveConversation(ctx, input.thread, conversation, input.text, replies, outcome.pending),
       outcome.alongside,
-    ]);
+    ]).then(() => undefined);
+    if (input.defer) input.defer(bookkeeping);
+    else await bookkeeping;
     return counted(ctx, replies);
   } catch (error) {
     return counted(ctx, [errorReply(ctx.logger, error)]);

@@ -44,6 +44,23 @@ describe('handleMessage', () => {
     expect(context?.turns[0].text).toBe('my vpn keeps disconnecting');
   });
 
+  it('hands the turn bookkeeping to the adapter when asked, after the request is stored', async () => {
+    const h = createHarness({ route: () => runDecision('reset-vpn') });
+    const deferred: Array<Promise<void>> = [];
+    const replies = await h.engine.handleMessage({
+      requester: USERS.ann,
+      thread: THREAD,
+      text: 'my vpn keeps disconnecting',
+      defer: (work) => deferred.push(work),
+    });
+    const card = only(replies, 'confirmation');
+    expect(deferred).toHaveLength(1);
+    // The request exists before the card is shown, so Run works even if bookkeeping is slow.
+    expect(await h.store.getRequest(card.request.id)).toMatchObject({ status: 'awaiting_confirmation' });
+    await deferred[0];
+    expect((await h.store.getContext(THREAD))?.pendingRequestId).toBe(card.request.id);
+  });
+
   it('asks for a missing parameter, then completes the draft with the answer', async () => {
     const h = createHarness({
       route: (input: RoutingInput) =>

@@ -58,14 +58,30 @@ export async function handleUserMessage(
   const text = toPlainText(message.text, message.botUserId);
   // The answer is posted inside the indicator: the person sees it without waiting for the
   // indicator's removal (a Slack round trip), and the indicator lasts until the answer is there.
+  // Remembering the turn does not change the answer: it is written while the answer is posted.
+  const bookkeeping: Array<Promise<void>> = [];
   await withWorkingIndicator(
     deps.workingIndicator,
     client,
     deps.logger,
     { channel: message.channel, ts: message.ts, threadTs: thread.threadTs },
-    async () => deps.replies.post(thread, await decide(deps, message, thread, text)),
+    async () =>
+      deps.replies.post(thread, await decide(deps, message, thread, text, (work) => bookkeeping.push(work))),
     { delayMs: deps.workingIndicatorDelayMs ?? 0 },
   );
+  await settleBookkeeping(deps, bookkeeping, message.channel);
+}
+
+async function settleBookkeeping(deps: ListenerDeps, work: Array<Promise<void>>, channel: string) {
+  for (const result of await Promise.allSettled(work)) {
+    if (result.status === 'rejected') {
+      const failure = asFlowdeskError(result.reason);
+      deps.logger.error(
+        { err: failure, code: failure.code, channel },
+        'could not remember the conversation turn',
+      );
+    }
+  }
 }
 
 async function decide(
@@ -73,6 +89,7 @@ async function decide(
   message: IncomingMessage,
   thread: ThreadRef,
   text: string,
+  defer: (bookkeeping: Promise<void>) => void,
 ): Promise<Reply[]> {
   try {
     const requester = await deps.directory.lookupUser(message.user);
@@ -80,6 +97,7 @@ async function decide(
       requester,
       thread,
       text,
+      defer,
       ...(message.mentioned === undefined ? {} : { mentioned: message.mentioned }),
     });
   } catch (error) {
