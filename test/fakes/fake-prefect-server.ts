@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../helpers/loopback-server';
 import { FakeBlocksAndAutomations } from './prefect/fake-prefect-blocks';
 import { buildStateEvent, type PrefectStateEvent } from './prefect/fake-prefect-events';
 import { UnsupportedFilterError } from './prefect/fake-prefect-filters';
@@ -107,9 +107,8 @@ export class FakePrefectServer extends FakePrefectWorld {
         if (!res.headersSent) res.writeHead(500).end();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `${await listenOnLoopback(server)}/api`;
     this.server = server;
-    this.baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api`;
     return this.baseUrl;
   }
 
@@ -119,8 +118,7 @@ export class FakePrefectServer extends FakePrefectWorld {
     this.server = undefined;
     this.baseUrl = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** The API base URL (after start). */

@@ -7,7 +7,7 @@
  * Real HTTP on 127.0.0.1, random port.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../helpers/loopback-server';
 
 export interface FilesCall {
   method: string;
@@ -43,9 +43,7 @@ export class FakeSlackFiles {
 
   async start(): Promise<{ apiUrl: string; baseUrl: string }> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = await listenOnLoopback(this.server);
     return { apiUrl: `${this.baseUrl}/api/`, baseUrl: this.baseUrl };
   }
 
@@ -53,8 +51,7 @@ export class FakeSlackFiles {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** A file a link artifact can point at: `${baseUrl}/files/${name}`. */

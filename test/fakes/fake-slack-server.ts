@@ -6,7 +6,7 @@
  * fail, and also receives `response_url` posts at `/response/<id>`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback } from '../helpers/loopback-server';
 import { parseMultipart } from './fake-slack-files';
 
 export interface RecordedCall {
@@ -74,9 +74,7 @@ export class FakeSlackServer {
 
   async start(): Promise<{ apiUrl: string; baseUrl: string }> {
     this.server = http.createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    const { port } = this.server.address() as AddressInfo;
-    this.baseUrl = `http://127.0.0.1:${port}`;
+    this.baseUrl = await listenOnLoopback(this.server);
     return { apiUrl: `${this.baseUrl}/api/`, baseUrl: this.baseUrl };
   }
 
@@ -84,8 +82,7 @@ export class FakeSlackServer {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** `http://127.0.0.1:<port>/api/` once started. */

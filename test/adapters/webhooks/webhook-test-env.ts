@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import { connectRedis } from '../../../src/adapters/store/redis-connection';
@@ -17,6 +16,7 @@ import {
 } from '../../../src/adapters/webhooks/redis-event-queue';
 import type { Logger, Store } from '../../../src/core/ports';
 import { createLogger } from '../../../src/logger';
+import { closeServer, listenOnLoopback } from '../../helpers/loopback-server';
 import { StoreBackedRunEventSink } from './store-backed-run-event-sink';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -103,14 +103,6 @@ export async function pendingCount(redis: Redis, stream: string, group: string):
 /** Mounts a node handler on a real http server on 127.0.0.1, port 0. */
 export async function listen(handler: NodeHandler): Promise<{ url: string; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => void handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/prefect`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const base = await listenOnLoopback(server);
+  return { url: `${base}/webhooks/prefect`, close: () => closeServer(server) };
 }
