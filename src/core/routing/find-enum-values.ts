@@ -47,21 +47,42 @@ function isNegated(folded: string, index: number): boolean {
   return NEGATION.test(folded.slice(Math.max(0, index - 24), index));
 }
 
+interface EnumPattern {
+  value: string;
+  pattern: RegExp;
+}
+
+/**
+ * Compiled once per enum (schemas are cached, so the same `values` array comes back on every message):
+ * building the spellings and regexes per message was the router's main per-message allocation.
+ */
+const patternsByEnum = new WeakMap<readonly unknown[], EnumPattern[]>();
+
+function enumPatterns(values: readonly unknown[]): EnumPattern[] {
+  const cached = patternsByEnum.get(values);
+  if (cached) return cached;
+  const strings = values.filter((value): value is string => typeof value === 'string');
+  const allValues = new Set(strings.map((value) => words(value).join(' ')));
+  const patterns = strings.flatMap((value) =>
+    spellings(value, allValues).map((tokens) => {
+      // Tokens may be joined by spaces, punctuation or nothing; a plural "s" is allowed at the end.
+      const body = tokens.map(escapeRegExp).join('\\s*');
+      return { value, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${body}s?(?![\\p{L}\\p{N}])`, 'gu') };
+    }),
+  );
+  patternsByEnum.set(values, patterns);
+  return patterns;
+}
+
 /** Every mention of an enum value in `text`, in order of appearance. */
 export function findEnumMentions(text: string, values: readonly unknown[]): EnumMention[] {
   const folded = alignedFold(text);
-  const strings = values.filter((value): value is string => typeof value === 'string');
-  const allValues = new Set(strings.map((value) => words(value).join(' ')));
   const mentions: EnumMention[] = [];
-  for (const value of strings) {
-    for (const tokens of spellings(value, allValues)) {
-      // Tokens may be joined by spaces, punctuation or nothing; a plural "s" is allowed at the end.
-      const body = tokens.map(escapeRegExp).join('\\s*');
-      const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${body}s?(?![\\p{L}\\p{N}])`, 'gu');
-      for (const match of folded.matchAll(pattern)) {
-        const index = match.index ?? 0;
-        mentions.push({ value, index, length: match[0].length, negated: isNegated(folded, index) });
-      }
+  for (const { value, pattern } of enumPatterns(values)) {
+    // matchAll works on a copy of the regex, so the shared one keeps lastIndex 0.
+    for (const match of folded.matchAll(pattern)) {
+      const index = match.index ?? 0;
+      mentions.push({ value, index, length: match[0].length, negated: isNegated(folded, index) });
     }
   }
   return dropOverlaps(mentions);
