@@ -82,6 +82,7 @@ export function chooseRouter(
   const router: Router = {
     route: (input) =>
       matchAlias(input.text, input.candidates, input.schemas) ? local.route(input) : llm.route(input),
+    callsOut: true,
   };
   const where = config.OPENAI_BASE_URL ? ` at ${withoutCredentials(config.OPENAI_BASE_URL)}` : '';
   return {

@@ -45,11 +45,19 @@ export interface MessageInput {
   /** When false, the adapter already knows the bot is not part of this thread. */
   mentioned?: boolean;
   /**
-   * When given, writes the replies do not depend on (remembering the turn, the draft's expiry) are
-   * handed over instead of awaited, so the adapter can post the replies first and await these after.
-   * The request itself is always stored before the replies are returned.
+   * When given, the writes the replies do not depend on (remembering the turn, the audit line) are
+   * handed over instead of done, so the adapter can post the replies first and run these after.
+   * The request itself (and its expiry) is always stored before the replies are returned.
    */
-  defer?: (bookkeeping: Promise<void>) => void;
+  defer?: (bookkeeping: () => Promise<void>) => void;
+  /**
+   * The adapter's once-only check (event dedupe), still in flight. The engine reads and routes
+   * locally while it settles, and makes no change, model call or reply until it resolves true;
+   * false (a duplicate delivery) → no replies. Absent: the message is new.
+   */
+  admitted?: Promise<boolean>;
+  /** The message is the root of its thread: no earlier turn exists, so none is read. */
+  startsThread?: boolean;
 }
 
 export interface EditForm {

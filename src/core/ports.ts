@@ -40,8 +40,11 @@ export interface Store {
   /** Saves the thread's context (callers cap `turns`); expires after ttlSeconds of inactivity. */
   saveContext(context: ConversationContext, ttlSeconds: number): Promise<void>;
 
-  /** Creates a request; fails (returns false) if the id exists. Indexes it by requester. */
-  createRequest(request: RequestRecord): Promise<boolean>;
+  /**
+   * Creates a request; fails (returns false) if the id exists. Indexes it by requester. With
+   * `expiresAtMs`, also schedules its expiry (as scheduleExpiry does) in the same atomic write.
+   */
+  createRequest(request: RequestRecord, options?: { expiresAtMs?: number }): Promise<boolean>;
   getRequest(id: string): Promise<RequestRecord | null>;
   /**
    * Atomically replaces the request iff its stored version equals `expectedVersion`.
@@ -223,6 +226,11 @@ export type RoutingDecision =
 
 export interface Router {
   route(input: RoutingInput): Promise<RoutingDecision>;
+  /**
+   * True when route() may call a remote service (a model): it is then called only for messages
+   * the adapter has admitted (MessageInput.admitted), so a duplicate delivery costs no model call.
+   */
+  readonly callsOut?: boolean;
 }
 
 /** Scores candidates for a message; the local router's retriever, also the LLM's shortlist. */

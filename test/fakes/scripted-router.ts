@@ -3,6 +3,8 @@ import type { Router, RoutingDecision, RoutingInput } from '../../src/core/ports
 /** A Router whose answer the test scripts as a function of the input; records every input. */
 export class ScriptedRouter implements Router {
   readonly inputs: RoutingInput[] = [];
+  /** Tests set it to stand for a router that calls a model. */
+  callsOut = false;
 
   constructor(public respond: (input: RoutingInput) => RoutingDecision) {}
 

@@ -77,7 +77,7 @@ export function createOpenAiRouter(options: OpenAiRouterOptions): Router {
     },
     logger: options.logger.child({ component: 'llm-router', model: options.model }),
   };
-  return { route: (input) => routeWithModel(input, settings) };
+  return { route: (input) => routeWithModel(input, settings), callsOut: true };
 }
 
 async function routeWithModel(input: RoutingInput, settings: Settings): Promise<RoutingDecision> {

@@ -137,7 +137,7 @@ function contextMethods({ call, contexts, live, nowMs }: State) {
 }
 
 function requestMethods(state: State) {
-  const { call, requests, byUser, recent } = state;
+  const { call, requests, byUser, recent, expiries } = state;
   /** `ascendingIds` oldest first, as a sorted set holds them; lists are newest first. */
   const readRequests = (ascendingIds: string[], limit: number) =>
     ascendingIds
@@ -148,9 +148,11 @@ function requestMethods(state: State) {
         return raw === undefined ? [] : [JSON.parse(raw) as RequestRecord];
       });
   return {
-    createRequest: (request: RequestRecord) =>
+    createRequest: (request: RequestRecord, options: { expiresAtMs?: number } = {}) =>
       call('createRequest', () => {
         const score = requestScore(request);
+        const expiresAt =
+          options.expiresAtMs === undefined ? undefined : requireScore('expiresAtMs', options.expiresAtMs);
         if (requests.has(request.id)) return false;
         requests.set(request.id, JSON.stringify(request));
         const userIndex = byUser.get(request.requester.id) ?? new ScoredSet();
@@ -159,6 +161,7 @@ function requestMethods(state: State) {
         userIndex.trim(state.userMax);
         recent.set(request.id, score);
         recent.trim(state.recentMax);
+        if (expiresAt !== undefined) expiries.set(request.id, expiresAt);
         return true;
       }),
     getRequest: (id: string) =>

@@ -106,7 +106,7 @@ export function connectRedis(url: string, logger: Logger, options: RedisConnecti
   const redis = new Redis(url, {
     ...baseOptions(options),
     // Commands issued in the same tick (concurrent events, parallel writes) share one round trip.
-    enableAutoPipelining: true,
+    enableAutoPipelining: false,
     // Always a number: ioredis stops reconnecting for good when this returns nothing.
     retryStrategy: (attempt) => reconnectDelay(attempt, maxDelayMs),
   });

@@ -18,19 +18,21 @@ function defineScript(name: string, keyCount: number, source: string): LuaScript
 }
 
 /**
- * KEYS: request, user index, recent index. ARGV: json, score, id, recent cap, user cap.
- * Writes the record only if the id is new, and indexes it in the same atomic step so that an
- * index never points at a request that was not created.
+ * KEYS: request, user index, recent index, expiries. ARGV: json, score, id, recent cap, user cap,
+ * expiry time in ms ('' for none). Writes the record only if the id is new, and indexes it (and
+ * schedules its expiry) in the same atomic step so that an index never points at a request that
+ * was not created, and a created request never misses its expiry.
  */
 export const CREATE_REQUEST = defineScript(
   'createRequest',
-  3,
+  4,
   `
 if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[5]) + 1))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
 redis.call('ZREMRANGEBYRANK', KEYS[3], 0, -(tonumber(ARGV[4]) + 1))
+if ARGV[6] ~= '' then redis.call('ZADD', KEYS[4], ARGV[6], ARGV[3]) end
 return 1
 `,
 );

@@ -134,14 +134,21 @@ function parseRequest(id: string, raw: string): RequestRecord {
 function requestMethods(deps: Deps) {
   const { redis, keys, call } = deps;
   return {
-    createRequest: (request: RequestRecord) =>
+    createRequest: (request: RequestRecord, options: { expiresAtMs?: number } = {}) =>
       call('createRequest', async () => {
         const score = requestScore(request);
+        const expiresAt =
+          options.expiresAtMs === undefined ? '' : requireScore('expiresAtMs', options.expiresAtMs);
         const created = await runScript(
           redis,
           CREATE_REQUEST,
-          [keys.request(request.id), keys.userRequests(request.requester.id), keys.recentRequests()],
-          [JSON.stringify(request), score, request.id, deps.recentMax, deps.userMax],
+          [
+            keys.request(request.id),
+            keys.userRequests(request.requester.id),
+            keys.recentRequests(),
+            keys.expiries(),
+          ],
+          [JSON.stringify(request), score, request.id, deps.recentMax, deps.userMax, expiresAt],
         );
         return created === 1;
       }),

@@ -21,16 +21,20 @@ import { errorReply } from './replies';
 
 export async function handleMessage(ctx: EngineContext, input: MessageInput): Promise<Reply[]> {
   try {
-    const conversation = await loadConversation(ctx, input.thread);
+    const conversation = input.startsThread ? null : await loadConversation(ctx, input.thread);
     const candidates = await ctx.access.usableProcesses(input.requester, input.thread.channel);
     const pending = await loadPending(ctx, conversation, input, candidates);
     // A follow-up in a finished request's thread may be a question about its result.
     const finished = pending ? undefined : await finishedRequestOf(ctx, conversation, input, candidates);
     if (finished && isClearResultQuestion(input.text)) {
+      if (!(await isAdmitted(input))) return [];
       return await replyAboutResult(ctx, input, conversation, finished);
     }
+    if (ctx.router.callsOut && !(await isAdmitted(input))) return [];
     const startedAt = ctx.clock.now().getTime();
     const decision = await route(ctx, input, conversation, candidates, pending);
+    // Everything so far only read; from here on the message changes things and gets answers.
+    if (!(await isAdmitted(input))) return [];
     if (!decision) return counted(ctx, [routerFailed()]);
     ctx.metrics?.observeRouting(decision.via, (ctx.clock.now().getTime() - startedAt) / 1000);
     if (finished && answersInstead(decision, input.text)) {
@@ -41,16 +45,23 @@ export async function handleMessage(ctx: EngineContext, input: MessageInput): Pr
       ...(decision.notices ?? []).map((text): Reply => ({ kind: 'text', text })),
       ...outcome.replies,
     ];
-    const bookkeeping = Promise.all([
-      saveConversation(ctx, input.thread, conversation, input.text, replies, outcome.pending),
-      outcome.alongside,
-    ]).then(() => undefined);
+    const bookkeeping = async () => {
+      await Promise.all([
+        saveConversation(ctx, input.thread, conversation, input.text, replies, outcome.pending),
+        outcome.afterwards?.(),
+      ]);
+    };
     if (input.defer) input.defer(bookkeeping);
-    else await bookkeeping;
+    else await bookkeeping();
     return counted(ctx, replies);
   } catch (error) {
     return counted(ctx, [errorReply(ctx.logger, error)]);
   }
+}
+
+/** Whether the adapter's once-only check let the message through (no check: it is new). */
+async function isAdmitted(input: MessageInput): Promise<boolean> {
+  return input.admitted === undefined || (await input.admitted);
 }
 
 const OUTCOME_BY_REPLY: Array<[Reply['kind'], 'run' | 'ask' | 'out_of_scope' | 'denied' | 'error']> = [

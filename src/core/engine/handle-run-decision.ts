@@ -19,8 +19,8 @@ import { parametersQuestion } from './questions';
 export interface MessageOutcome {
   replies: Reply[];
   pending: PendingUpdate;
-  /** A write already started that the caller awaits with its own (saves a Redis round trip). */
-  alongside?: Promise<void>;
+  /** Work the replies do not depend on (an expiry, the audit line), done after them by the caller. */
+  afterwards?: () => Promise<void>;
 }
 
 /** A scheduled time this far in the past is still taken as "now-ish" (clock skew, slow typing). */
@@ -78,25 +78,25 @@ export async function handleRunDecision(
     scheduledAt,
     same?.request,
   );
-  // Nothing below reads the expiry index, so it is written while the turn is saved (handleMessage),
-  // unless the request is confirmed at once (confirming cancels the expiry: keep the order then).
-  const expiry = ctx.store.scheduleExpiry(request.id, Date.parse(request.expiresAt!));
-  expiry.catch(() => undefined); // awaited below or by handleMessage; never an unhandled rejection
-  if (!process.confirm) await expiry;
   const wasShown = previous?.status === 'awaiting_confirmation';
   const changed =
     !wasShown ||
     JSON.stringify(previous.parameters) !== JSON.stringify(request.parameters) ||
     previous.scheduledAt !== request.scheduledAt;
-  if (changed) {
+  // A new request's expiry was scheduled with it; an updated draft's is scheduled here.
+  const recordShown = async () => {
+    if (previous) await ctx.store.scheduleExpiry(request.id, Date.parse(request.expiresAt!));
+    if (!changed) return;
     audit(ctx, wasShown ? 'edited' : 'requested', request, input.requester.id, {
       parameters: request.parameters,
       via: decision.via,
       ...(request.scheduledAt ? { scheduledAt: request.scheduledAt } : {}),
     });
-  }
+  };
   const pendingUpdate: PendingUpdate = { requestId: request.id, awaiting: [] };
   if (!process.confirm) {
+    // Confirming cancels the expiry and audits the confirmation: both come after these.
+    await recordShown();
     const confirmed = await confirmRequest(ctx, {
       actor: input.requester,
       requestId: request.id,
@@ -112,7 +112,8 @@ export async function handleRunDecision(
     schema: cardSchema,
     dryRun: ctx.prefect === null,
   };
-  return { replies: [...notices, card], pending: pendingUpdate, alongside: expiry };
+  // Nothing on the card depends on them: they are written once the card is out.
+  return { replies: [...notices, card], pending: pendingUpdate, afterwards: recordShown };
 }
 
 /** "Sat 25 Oct, 01:00 CEST": the time as the requester reads it (the ISO value as a fallback). */

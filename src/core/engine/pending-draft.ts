@@ -75,7 +75,12 @@ export async function saveRequest(
     ttlMs: ctx.draftTtlMs,
     ...(scheduledAt ? { scheduledAt } : {}),
   });
-  await ctx.store.createRequest(request);
+  // A card waiting for its Run button expires by itself: scheduled in the same write as the request.
+  const expiry =
+    status === 'awaiting_confirmation' && request.expiresAt
+      ? { expiresAtMs: Date.parse(request.expiresAt) }
+      : {};
+  await ctx.store.createRequest(request, expiry);
   return { request, previous: undefined };
 }
 

@@ -99,7 +99,9 @@ describe('app_mention', () => {
     await env.slack.waitForCalls('chat.postMessage');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(posted()).toHaveLength(1);
-    expect(env.fakeEngine.callsOf('handleMessage')).toHaveLength(1);
+    // Each delivery reaches the engine while its claim is checked; only the first is admitted.
+    const inputs = env.fakeEngine.callsOf('handleMessage') as MessageInput[];
+    expect(await Promise.all(inputs.map((input) => input.admitted))).toEqual([true, false, false]);
   });
 
   it('shows a safe error message when the engine fails', async () => {

@@ -145,6 +145,19 @@ function describeRequests(
       await expect(store.getRequest('no-such-request')).resolves.toBeNull();
     });
 
+    it('schedules the expiry with the request when asked, and not for a create that lost', async () => {
+      const store = current();
+      const request = buildRequest();
+      await expect(store.createRequest(request, { expiresAtMs: 4000 })).resolves.toBe(true);
+      await expect(store.createRequest(request, { expiresAtMs: 1000 })).resolves.toBe(false);
+      const other = buildRequest();
+      await store.createRequest(other);
+      await expect(store.dueExpiries(3999, 10)).resolves.toEqual([]);
+      await expect(store.dueExpiries(4000, 10)).resolves.toEqual([request.id]);
+      await expectStoreError(store.createRequest(buildRequest(), { expiresAtMs: Number.NaN }), 'internal');
+      await expect(store.dueExpiries(Number.MAX_SAFE_INTEGER, 10)).resolves.toEqual([request.id]);
+    });
+
     it('rejects an invalid record without storing it', async () => {
       const store = current();
       const bad = buildRequest({ createdAt: 'yesterday-ish' });

@@ -44,9 +44,9 @@ describe('handleMessage', () => {
     expect(context?.turns[0].text).toBe('my vpn keeps disconnecting');
   });
 
-  it('hands the turn bookkeeping to the adapter when asked, after the request is stored', async () => {
+  it('hands the turn bookkeeping to the adapter when asked, after the request and its expiry are stored', async () => {
     const h = createHarness({ route: () => runDecision('reset-vpn') });
-    const deferred: Array<Promise<void>> = [];
+    const deferred: Array<() => Promise<void>> = [];
     const replies = await h.engine.handleMessage({
       requester: USERS.ann,
       thread: THREAD,
@@ -55,10 +55,62 @@ describe('handleMessage', () => {
     });
     const card = only(replies, 'confirmation');
     expect(deferred).toHaveLength(1);
-    // The request exists before the card is shown, so Run works even if bookkeeping is slow.
+    // The request exists before the card is shown, so Run works even if bookkeeping is slow, and
+    // the card expires even if the bookkeeping never runs (its expiry is written with it).
     expect(await h.store.getRequest(card.request.id)).toMatchObject({ status: 'awaiting_confirmation' });
-    await deferred[0];
+    expect(await h.store.dueExpiries(Date.parse(card.request.expiresAt!), 10)).toEqual([card.request.id]);
+    expect(await h.store.getContext(THREAD)).toBeNull();
+    expect(h.audit.actions(card.request.id)).toEqual([]);
+    await deferred[0]();
     expect((await h.store.getContext(THREAD))?.pendingRequestId).toBe(card.request.id);
+    expect(h.audit.actions(card.request.id)).toEqual(['requested']);
+  });
+
+  it('routes while the adapter checks the message is new, and writes nothing before it says so', async () => {
+    const h = createHarness({ route: () => runDecision('reset-vpn') });
+    let admit: (isNew: boolean) => void = () => {};
+    const admitted = new Promise<boolean>((resolve) => {
+      admit = resolve;
+    });
+    const pending = h.engine.handleMessage({ requester: USERS.ann, thread: THREAD, text: 'vpn', admitted });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.router.inputs).toHaveLength(1);
+    expect(await h.store.listRecentRequests(10)).toEqual([]);
+    admit(true);
+    const card = only(await pending, 'confirmation');
+    expect(await h.store.getRequest(card.request.id)).toMatchObject({ status: 'awaiting_confirmation' });
+  });
+
+  it('changes nothing and answers nothing when the adapter finds the message is a duplicate', async () => {
+    const h = createHarness({ route: () => runDecision('reset-vpn') });
+    const replies = await h.engine.handleMessage({
+      requester: USERS.ann,
+      thread: THREAD,
+      text: 'my vpn keeps disconnecting',
+      admitted: Promise.resolve(false),
+    });
+    expect(replies).toEqual([]);
+    expect(await h.store.listRecentRequests(10)).toEqual([]);
+    expect(await h.store.getContext(THREAD)).toBeNull();
+    expect(h.audit.entries).toEqual([]);
+  });
+
+  it('does not call a router that calls out (a model) for a duplicate', async () => {
+    const h = createHarness({ route: () => runDecision('reset-vpn') });
+    h.router.callsOut = true;
+    const input = { requester: USERS.ann, thread: THREAD, text: 'my vpn keeps disconnecting' };
+    expect(await h.engine.handleMessage({ ...input, admitted: Promise.resolve(false) })).toEqual([]);
+    expect(h.router.inputs).toHaveLength(0);
+    only(await h.engine.handleMessage({ ...input, admitted: Promise.resolve(true) }), 'confirmation');
+    expect(h.router.inputs).toHaveLength(1);
+  });
+
+  it('reads no earlier turn for a message that starts its thread', async () => {
+    const h = createHarness({ route: () => runDecision('reset-vpn') });
+    await h.say('my vpn keeps disconnecting');
+    expect(await h.store.getContext(THREAD)).not.toBeNull();
+    await h.engine.handleMessage({ requester: USERS.ann, thread: THREAD, text: 'vpn', startsThread: true });
+    expect(h.router.last().context).toBeNull();
   });
 
   it('asks for a missing parameter, then completes the draft with the answer', async () => {

@@ -23,20 +23,23 @@ export interface IncomingMessage {
   botUserId?: string;
 }
 
-/** Claims an event (and the message behind it) once; false when it was already handled. */
-export async function claimEvent(deps: ListenerDeps, eventId: string | undefined, messageKey?: string) {
+/**
+ * Claims a message once; false when it was already handled. The key is the message (channel and
+ * ts), not the event id: Slack's retries repeat the message, and so do app_mention and message.*
+ * when both deliver one message under two event ids. One key is one command on the hot path.
+ */
+async function claimMessage(
+  deps: ListenerDeps,
+  message: Pick<IncomingMessage, 'channel' | 'ts' | 'eventId'>,
+) {
   try {
-    const ttl = deps.eventDedupeTtlSeconds;
-    // Both claims at once (one round trip): the event id catches Slack's retries, the message key
-    // catches app_mention and message.* delivering the same message under two event ids.
-    const claims = await Promise.all([
-      eventId ? deps.store.claimOnce(`slack:event:${eventId}`, ttl) : true,
-      messageKey ? deps.store.claimOnce(`slack:msg:${messageKey}`, ttl) : true,
-    ]);
-    return claims.every(Boolean);
+    return await deps.store.claimOnce(
+      `slack:msg:${message.channel}:${message.ts}`,
+      deps.eventDedupeTtlSeconds,
+    );
   } catch (error) {
     // The store is down: the engine will fail too and say so; better than silence.
-    deps.logger.warn({ eventId, err: error }, 'event dedupe unavailable');
+    deps.logger.warn({ eventId: message.eventId, err: error }, 'event dedupe unavailable');
     return true;
   }
 }
@@ -46,10 +49,9 @@ export async function handleUserMessage(
   client: webApi.WebClient,
   message: IncomingMessage,
 ): Promise<void> {
-  if (!(await claimEvent(deps, message.eventId, `${message.channel}:${message.ts}`))) {
-    deps.logger.debug({ eventId: message.eventId }, 'duplicate Slack event ignored');
-    return;
-  }
+  // The once-only claim is in flight while the engine reads and routes; the engine changes nothing
+  // and nothing is posted until it says the message is new. A new message does not wait for it.
+  const admitted = claimMessage(deps, message);
   const thread: ThreadRef = {
     channel: message.channel,
     threadTs: message.threadTs ?? message.ts,
@@ -58,22 +60,28 @@ export async function handleUserMessage(
   const text = toPlainText(message.text, message.botUserId);
   // The answer is posted inside the indicator: the person sees it without waiting for the
   // indicator's removal (a Slack round trip), and the indicator lasts until the answer is there.
-  // Remembering the turn does not change the answer: it is written while the answer is posted.
-  const bookkeeping: Array<Promise<void>> = [];
+  const bookkeeping: Array<() => Promise<void>> = [];
+  let remembered = Promise.resolve();
   await withWorkingIndicator(
     deps.workingIndicator,
     client,
     deps.logger,
     { channel: message.channel, ts: message.ts, threadTs: thread.threadTs },
-    async () =>
-      deps.replies.post(thread, await decide(deps, message, thread, text, (work) => bookkeeping.push(work))),
+    async () => {
+      const replies = await decide(deps, message, thread, text, admitted, (work) => bookkeeping.push(work));
+      if (!(await admitted)) return;
+      await deps.replies.post(thread, replies);
+      // Remembering the turn does not change the answer: it is written once the answer is out.
+      remembered = runBookkeeping(deps, bookkeeping, message.channel);
+    },
     { delayMs: deps.workingIndicatorDelayMs ?? 0 },
   );
-  await settleBookkeeping(deps, bookkeeping, message.channel);
+  if (!(await admitted)) deps.logger.debug({ eventId: message.eventId }, 'duplicate Slack event ignored');
+  await remembered;
 }
 
-async function settleBookkeeping(deps: ListenerDeps, work: Array<Promise<void>>, channel: string) {
-  for (const result of await Promise.allSettled(work)) {
+async function runBookkeeping(deps: ListenerDeps, work: Array<() => Promise<void>>, channel: string) {
+  for (const result of await Promise.allSettled(work.map((run) => run()))) {
     if (result.status === 'rejected') {
       const failure = asFlowdeskError(result.reason);
       deps.logger.error(
@@ -89,7 +97,8 @@ async function decide(
   message: IncomingMessage,
   thread: ThreadRef,
   text: string,
-  defer: (bookkeeping: Promise<void>) => void,
+  admitted: Promise<boolean>,
+  defer: (bookkeeping: () => Promise<void>) => void,
 ): Promise<Reply[]> {
   try {
     const requester = await deps.directory.lookupUser(message.user);
@@ -98,6 +107,8 @@ async function decide(
       thread,
       text,
       defer,
+      admitted,
+      startsThread: message.threadTs === undefined || message.threadTs === message.ts,
       ...(message.mentioned === undefined ? {} : { mentioned: message.mentioned }),
     });
   } catch (error) {
