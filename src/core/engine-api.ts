@@ -2,6 +2,7 @@
  * The one API the chat adapters (Slack, terminal) call. The same engine drives both, so a
  * conversation in the terminal and one in Slack take the same decisions.
  */
+import type { OnceClaim } from './ports';
 import type { ResultAnswer } from './results/result-answer';
 import type { JsonSchema, ParameterValues, ProcessDef, Requester, RequestRecord, ThreadRef } from './types';
 
@@ -51,11 +52,10 @@ export interface MessageInput {
    */
   defer?: (bookkeeping: () => Promise<void>) => void;
   /**
-   * The adapter's once-only check (event dedupe), still in flight. The engine reads and routes
-   * locally while it settles, and makes no change, model call or reply until it resolves true;
-   * false (a duplicate delivery) → no replies. Absent: the message is new.
+   * Names this message for once-only handling: a delivery whose name was claimed before (a retry,
+   * the same message under another event) changes nothing and gets no replies. Absent: always new.
    */
-  admitted?: Promise<boolean>;
+  once?: OnceClaim;
   /** The message is the root of its thread: no earlier turn exists, so none is read. */
   startsThread?: boolean;
 }

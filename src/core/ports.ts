@@ -41,10 +41,15 @@ export interface Store {
   saveContext(context: ConversationContext, ttlSeconds: number): Promise<void>;
 
   /**
-   * Creates a request; fails (returns false) if the id exists. Indexes it by requester. With
-   * `expiresAtMs`, also schedules its expiry (as scheduleExpiry does) in the same atomic write.
+   * Creates a request; fails (returns false, writes nothing) if the id exists. Indexes it by
+   * requester. In the same atomic write, with `expiresAtMs` it also schedules its expiry (as
+   * scheduleExpiry does), and with `once` it also claims that key (as claimOnce does): when the key
+   * was claimed already, it fails and writes nothing.
    */
-  createRequest(request: RequestRecord, options?: { expiresAtMs?: number }): Promise<boolean>;
+  createRequest(
+    request: RequestRecord,
+    options?: { expiresAtMs?: number; once?: OnceClaim },
+  ): Promise<boolean>;
   getRequest(id: string): Promise<RequestRecord | null>;
   /**
    * Atomically replaces the request iff its stored version equals `expectedVersion`.
@@ -223,6 +228,12 @@ export type RoutingDecision =
       notices?: string[];
       usage?: TokenUsage;
     };
+
+/** A key claimed once (claimOnce): what makes a message delivered twice count once. */
+export interface OnceClaim {
+  key: string;
+  ttlSeconds: number;
+}
 
 export interface Router {
   route(input: RoutingInput): Promise<RoutingDecision>;

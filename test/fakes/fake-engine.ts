@@ -73,8 +73,8 @@ export class FakeEngine implements Engine {
 
   async handleMessage(input: MessageInput): Promise<Reply[]> {
     await this.enter('handleMessage', input);
-    // As the real engine: a delivery the adapter did not admit (a duplicate) changes and says nothing.
-    if (input.admitted && !(await input.admitted)) return [];
+    // As the real engine: a message delivered again (its `once` key claimed) changes and says nothing.
+    if (input.once && !(await this.store.claimOnce(input.once.key, input.once.ttlSeconds))) return [];
     const text = input.text.toLowerCase();
     if (text.includes('hello')) return [{ kind: 'text', text: `Hello ${input.requester.name}!` }];
     if (text.includes('weather')) {

@@ -5,7 +5,7 @@
  * Everything is lost when the process exits, and it is not shared between processes.
  */
 import { FlowdeskError } from '../../core/errors';
-import type { Clock, Store } from '../../core/ports';
+import type { Clock, OnceClaim, Store } from '../../core/ports';
 import type { ConversationContext, RequestRecord, ThreadRef } from '../../core/types';
 import {
   normalizeLimit,
@@ -148,12 +148,13 @@ function requestMethods(state: State) {
         return raw === undefined ? [] : [JSON.parse(raw) as RequestRecord];
       });
   return {
-    createRequest: (request: RequestRecord, options: { expiresAtMs?: number } = {}) =>
+    createRequest: (request: RequestRecord, options: { expiresAtMs?: number; once?: OnceClaim } = {}) =>
       call('createRequest', () => {
         const score = requestScore(request);
-        const expiresAt =
-          options.expiresAtMs === undefined ? undefined : requireScore('expiresAtMs', options.expiresAtMs);
+        const { expiresAtMs, once } = options;
+        const expiresAt = expiresAtMs === undefined ? undefined : requireScore('expiresAtMs', expiresAtMs);
         if (requests.has(request.id)) return false;
+        if (once && !claim(state, once)) return false;
         requests.set(request.id, JSON.stringify(request));
         const userIndex = byUser.get(request.requester.id) ?? new ScoredSet();
         byUser.set(request.requester.id, userIndex);
@@ -211,15 +212,11 @@ function indexMethods({ call, runs, followed, expiries }: State) {
   };
 }
 
-function coordinationMethods({ call, claims, leases, live, nowMs }: State) {
+function coordinationMethods(state: State) {
+  const { call, leases, live, nowMs } = state;
   return {
     claimOnce: (key: string, ttlSeconds: number) =>
-      call('claimOnce', () => {
-        const ttlMs = requireTtlMs('ttlSeconds', ttlSeconds * 1000);
-        if (live(claims.get(requireKey('key', key)))) return false;
-        claims.set(key, { value: true, expiresAtMs: nowMs() + ttlMs });
-        return true;
-      }),
+      call('claimOnce', () => claim(state, { key, ttlSeconds })),
     acquireLease: (key: string, owner: string, ttlMs: number) =>
       call('acquireLease', () => {
         const validTtlMs = requireTtlMs('ttlMs', ttlMs);
@@ -235,4 +232,13 @@ function coordinationMethods({ call, claims, leases, live, nowMs }: State) {
         if (live(current) && current.value === owner) leases.delete(key);
       }),
   };
+}
+
+/** SET NX with a TTL: true the first time the key is claimed (until the claim lapses). */
+function claim({ claims, live, nowMs }: State, once: OnceClaim): boolean {
+  const ttlMs = requireTtlMs('ttlSeconds', once.ttlSeconds * 1000);
+  const key = requireKey('key', once.key);
+  if (live(claims.get(key))) return false;
+  claims.set(key, { value: true, expiresAtMs: nowMs() + ttlMs });
+  return true;
 }

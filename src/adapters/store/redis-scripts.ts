@@ -18,16 +18,20 @@ function defineScript(name: string, keyCount: number, source: string): LuaScript
 }
 
 /**
- * KEYS: request, user index, recent index, expiries. ARGV: json, score, id, recent cap, user cap,
- * expiry time in ms ('' for none). Writes the record only if the id is new, and indexes it (and
- * schedules its expiry) in the same atomic step so that an index never points at a request that
- * was not created, and a created request never misses its expiry.
+ * KEYS: request, user index, recent index, expiries, once-claim. ARGV: json, score, id, recent cap,
+ * user cap, expiry time in ms ('' for none), once-claim TTL in ms ('' for none).
+ * Writes the record only if the id is new and the once-claim (when given) was not taken, and
+ * indexes it, schedules its expiry and takes the claim in the same atomic step: an index never
+ * points at a request that was not created, a created request never misses its expiry, and a
+ * message delivered twice creates one request.
  */
 export const CREATE_REQUEST = defineScript(
   'createRequest',
-  4,
+  5,
   `
-if not redis.call('SET', KEYS[1], ARGV[1], 'NX') then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if ARGV[7] ~= '' and not redis.call('SET', KEYS[5], '1', 'PX', ARGV[7], 'NX') then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
 redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -(tonumber(ARGV[5]) + 1))
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])

@@ -7,7 +7,7 @@
  */
 import type Redis from 'ioredis';
 import { FlowdeskError } from '../../core/errors';
-import type { Logger, Store } from '../../core/ports';
+import type { Logger, OnceClaim, Store } from '../../core/ports';
 import type { ConversationContext, RequestRecord, ThreadRef } from '../../core/types';
 import { createRedisKeys, type RedisKeys } from './redis-keys';
 import { createRedisReadyGate } from './redis-ready-gate';
@@ -134,21 +134,24 @@ function parseRequest(id: string, raw: string): RequestRecord {
 function requestMethods(deps: Deps) {
   const { redis, keys, call } = deps;
   return {
-    createRequest: (request: RequestRecord, options: { expiresAtMs?: number } = {}) =>
+    createRequest: (request: RequestRecord, options: { expiresAtMs?: number; once?: OnceClaim } = {}) =>
       call('createRequest', async () => {
         const score = requestScore(request);
-        const expiresAt =
-          options.expiresAtMs === undefined ? '' : requireScore('expiresAtMs', options.expiresAtMs);
+        const { expiresAtMs, once } = options;
+        const expiresAt = expiresAtMs === undefined ? '' : requireScore('expiresAtMs', expiresAtMs);
+        const onceTtlMs = once ? requireTtlMs('once.ttlSeconds', once.ttlSeconds * 1000) : '';
+        const requestKey = keys.request(request.id);
         const created = await runScript(
           redis,
           CREATE_REQUEST,
           [
-            keys.request(request.id),
+            requestKey,
             keys.userRequests(request.requester.id),
             keys.recentRequests(),
             keys.expiries(),
+            once ? keys.claim(requireKey('once.key', once.key)) : requestKey,
           ],
-          [JSON.stringify(request), score, request.id, deps.recentMax, deps.userMax, expiresAt],
+          [JSON.stringify(request), score, request.id, deps.recentMax, deps.userMax, expiresAt, onceTtlMs],
         );
         return created === 1;
       }),

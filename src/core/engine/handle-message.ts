@@ -5,6 +5,7 @@
 import type { MessageInput, Reply, Suggestion } from '../engine-api';
 import type { RoutingDecision } from '../ports';
 import type { ConversationContext, ProcessDef } from '../types';
+import { createAdmission, type MessageTurn } from './admission';
 import { loadAliasSchemas } from './alias-schemas';
 import {
   answersInstead,
@@ -15,11 +16,12 @@ import {
 import { loadConversation, saveConversation } from './conversation';
 import type { EngineContext } from './engine-context';
 import { matchesForbiddenAlias } from './forbidden-alias';
-import { DENIED_TEXT, handleRunDecision, type MessageOutcome } from './handle-run-decision';
+import { DENIED_TEXT, DUPLICATE, handleRunDecision, type MessageOutcome } from './handle-run-decision';
 import { answerFromText, loadPending, type PendingDraft, saveRequest } from './pending-draft';
 import { errorReply } from './replies';
 
-export async function handleMessage(ctx: EngineContext, input: MessageInput): Promise<Reply[]> {
+export async function handleMessage(ctx: EngineContext, message: MessageInput): Promise<Reply[]> {
+  const input: MessageTurn = { ...message, admission: createAdmission(ctx.store, message.once) };
   try {
     const conversation = input.startsThread ? null : await loadConversation(ctx, input.thread);
     const candidates = await ctx.access.usableProcesses(input.requester, input.thread.channel);
@@ -27,20 +29,25 @@ export async function handleMessage(ctx: EngineContext, input: MessageInput): Pr
     // A follow-up in a finished request's thread may be a question about its result.
     const finished = pending ? undefined : await finishedRequestOf(ctx, conversation, input, candidates);
     if (finished && isClearResultQuestion(input.text)) {
-      if (!(await isAdmitted(input))) return [];
+      if (!(await input.admission.admitted())) return duplicate(ctx, input);
       return await replyAboutResult(ctx, input, conversation, finished);
     }
-    if (ctx.router.callsOut && !(await isAdmitted(input))) return [];
+    // No model call for a duplicate.
+    if (ctx.router.callsOut && !(await input.admission.admitted())) return duplicate(ctx, input);
     const startedAt = ctx.clock.now().getTime();
     const decision = await route(ctx, input, conversation, candidates, pending);
-    // Everything so far only read; from here on the message changes things and gets answers.
-    if (!(await isAdmitted(input))) return [];
+    const answersResult =
+      finished !== undefined && decision !== undefined && answersInstead(decision, input.text);
+    // Everything so far only read. A new request claims the message with its own creation (one
+    // write); anything else claims it before it changes or answers anything.
+    const claimsWithCreation = decision?.kind === 'run' && !pending && !answersResult;
+    if (!claimsWithCreation && !(await input.admission.admitted())) return duplicate(ctx, input);
     if (!decision) return counted(ctx, [routerFailed()]);
     ctx.metrics?.observeRouting(decision.via, (ctx.clock.now().getTime() - startedAt) / 1000);
-    if (finished && answersInstead(decision, input.text)) {
-      return await replyAboutResult(ctx, input, conversation, finished);
-    }
+    if (finished && answersResult) return await replyAboutResult(ctx, input, conversation, finished);
     const outcome = await decide(ctx, input, decision, candidates, pending);
+    // Claimed by the creation, or now for an answer that wrote nothing (a refusal, a past time).
+    if (!(await input.admission.admitted())) return duplicate(ctx, input);
     const replies = [
       ...(decision.notices ?? []).map((text): Reply => ({ kind: 'text', text })),
       ...outcome.replies,
@@ -59,9 +66,10 @@ export async function handleMessage(ctx: EngineContext, input: MessageInput): Pr
   }
 }
 
-/** Whether the adapter's once-only check let the message through (no check: it is new). */
-async function isAdmitted(input: MessageInput): Promise<boolean> {
-  return input.admitted === undefined || (await input.admitted);
+/** A message delivered again (a retry, the same message under another event): nothing to say. */
+function duplicate(ctx: EngineContext, input: MessageTurn): Reply[] {
+  ctx.logger.debug({ channel: input.thread.channel, once: input.once?.key }, 'duplicate delivery ignored');
+  return [];
 }
 
 const OUTCOME_BY_REPLY: Array<[Reply['kind'], 'run' | 'ask' | 'out_of_scope' | 'denied' | 'error']> = [
@@ -140,7 +148,7 @@ async function withAnswerFallback(
 
 async function decide(
   ctx: EngineContext,
-  input: MessageInput,
+  input: MessageTurn,
   decision: RoutingDecision,
   candidates: readonly ProcessDef[],
   pending: PendingDraft | undefined,
@@ -164,7 +172,7 @@ async function decide(
 
 async function askOutcome(
   ctx: EngineContext,
-  input: MessageInput,
+  input: MessageTurn,
   decision: Extract<RoutingDecision, { kind: 'ask' }>,
   candidates: readonly ProcessDef[],
   pending: PendingDraft | undefined,
@@ -181,7 +189,9 @@ async function askOutcome(
   // Keep what the user already said so the answer to this question completes the same draft.
   const same = pending?.process.id === process.id ? pending.request : undefined;
   const parameters = { ...(same?.parameters ?? {}), ...decision.parameters };
-  const { request } = await saveRequest(ctx, input, process, parameters, 'drafted', same?.scheduledAt, same);
+  const saved = await saveRequest(ctx, input, process, parameters, 'drafted', same?.scheduledAt, same);
+  if (!saved) return DUPLICATE;
+  const { request } = saved;
   return {
     replies: [{ kind: 'question', text: decision.question, requestId: request.id }],
     pending: { requestId: request.id, awaiting: [] },

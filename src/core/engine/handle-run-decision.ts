@@ -3,10 +3,11 @@
  * for what is missing or invalid, or save the request and show the confirmation card (or, for
  * `confirm: false`, press Run right away).
  */
-import type { MessageInput, Reply } from '../engine-api';
+import type { Reply } from '../engine-api';
 import type { RoutingDecision } from '../ports';
 import { safeTimeZone } from '../routing/zoned-time';
 import type { ProcessDef } from '../types';
+import type { MessageTurn } from './admission';
 import { audit } from './audit';
 import { confirmRequest } from './confirm-request';
 import type { PendingUpdate } from './conversation';
@@ -26,11 +27,14 @@ export interface MessageOutcome {
 /** A scheduled time this far in the past is still taken as "now-ish" (clock skew, slow typing). */
 const PAST_GRACE_MS = 60_000;
 
+/** A duplicate delivery: nothing was written, nothing is said (handleMessage answers it with nothing). */
+export const DUPLICATE: MessageOutcome = { replies: [], pending: {} };
+
 export const DENIED_TEXT = "Sorry, you don't have access to that here. Ask your admin if you need it.";
 
 export async function handleRunDecision(
   ctx: EngineContext,
-  input: MessageInput,
+  input: MessageTurn,
   decision: Extract<RoutingDecision, { kind: 'run' }>,
   candidates: readonly ProcessDef[],
   pending: PendingDraft | undefined,
@@ -53,7 +57,7 @@ export async function handleRunDecision(
   const { schema } = prepared.lookup.merged;
 
   if (prepared.missing.length > 0 || Object.keys(prepared.errors).length > 0) {
-    const { request } = await saveRequest(
+    const saved = await saveRequest(
       ctx,
       input,
       process,
@@ -62,6 +66,8 @@ export async function handleRunDecision(
       scheduledAt,
       same?.request,
     );
+    if (!saved) return DUPLICATE;
+    const { request } = saved;
     const text = parametersQuestion(process, schema, prepared.missing, prepared.errors);
     return {
       replies: [...notices, { kind: 'question', text, requestId: request.id }],
@@ -69,7 +75,7 @@ export async function handleRunDecision(
     };
   }
 
-  const { request, previous } = await saveRequest(
+  const saved = await saveRequest(
     ctx,
     input,
     process,
@@ -78,6 +84,8 @@ export async function handleRunDecision(
     scheduledAt,
     same?.request,
   );
+  if (!saved) return DUPLICATE;
+  const { request, previous } = saved;
   const wasShown = previous?.status === 'awaiting_confirmation';
   const changed =
     !wasShown ||

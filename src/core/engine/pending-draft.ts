@@ -6,6 +6,7 @@ import type { MessageInput } from '../engine-api';
 import { coerceValue } from '../params/coerce-parameters';
 import { isSchema } from '../params/resolve-refs';
 import type { ConversationContext, JsonSchema, ParameterValues, ProcessDef, RequestRecord } from '../types';
+import type { MessageTurn } from './admission';
 import { conflict } from './confirm-request';
 import type { EngineContext } from './engine-context';
 import { closeRequest, isExpired, newRequestRecord } from './request-records';
@@ -39,16 +40,20 @@ function isOpenDraft(request: RequestRecord): boolean {
   return request.status === 'drafted' || request.status === 'awaiting_confirmation';
 }
 
-/** Creates the request, or updates the pending one (same process) with the new values. */
+/**
+ * Creates the request, or updates the pending one (same process) with the new values. Null when
+ * the message turned out to be a duplicate delivery (a new request carries its claim): nothing
+ * was written.
+ */
 export async function saveRequest(
   ctx: EngineContext,
-  input: MessageInput,
+  input: MessageTurn,
   process: ProcessDef,
   values: ParameterValues,
   status: 'drafted' | 'awaiting_confirmation',
   scheduledAt: string | undefined,
   existing: RequestRecord | undefined,
-): Promise<{ request: RequestRecord; previous: RequestRecord | undefined }> {
+): Promise<{ request: RequestRecord; previous: RequestRecord | undefined } | null> {
   if (existing) {
     const { after, before } = await transition(ctx, existing.id, (current, now) => {
       if (!isOpenDraft(current)) throw conflict(current);
@@ -80,8 +85,10 @@ export async function saveRequest(
     status === 'awaiting_confirmation' && request.expiresAt
       ? { expiresAtMs: Date.parse(request.expiresAt) }
       : {};
-  await ctx.store.createRequest(request, expiry);
-  return { request, previous: undefined };
+  const created = await input.admission.ride((once) =>
+    ctx.store.createRequest(request, { ...expiry, ...(once ? { once } : {}) }),
+  );
+  return created ? { request, previous: undefined } : null;
 }
 
 /** A draft nobody will finish (the thread moved on to another process): close it quietly. */

@@ -39,8 +39,12 @@ const EXPRESSIONS: ReadonlyArray<{ pattern: RegExp; read: (match: RegExpMatchArr
 
 const RELATIVE = /\b(this|current|last|previous|next)\s+quarter\b/g;
 
+/** Every expression above names a "q1"–"q4" or a "quarter"; most messages have neither. */
+const MAY_NAME_A_QUARTER = /q\s*[1-4]|quarter/;
+
 export function findQuarters(text: string, now: Date, tz: string): QuarterMention[] {
   const folded = alignedFold(text);
+  if (!MAY_NAME_A_QUARTER.test(folded)) return [];
   const mentions: QuarterMention[] = [];
   const taken = (index: number, length: number) =>
     mentions.some((m) => index < m.index + m.length && m.index < index + length);
@@ -52,10 +56,11 @@ export function findQuarters(text: string, now: Date, tz: string): QuarterMentio
       mentions.push({ quarter, year, index, length: match[0].length });
     }
   }
-  const today = wallClockAt(now, tz);
+  let today: ReturnType<typeof wallClockAt> | undefined;
   for (const match of folded.matchAll(RELATIVE)) {
     const index = match.index ?? 0;
     if (taken(index, match[0].length)) continue;
+    today ??= wallClockAt(now, tz);
     const shift = match[1] === 'last' || match[1] === 'previous' ? -1 : match[1] === 'next' ? 1 : 0;
     const absolute = today.year * 4 + Math.floor((today.month - 1) / 3) + shift;
     mentions.push({

@@ -63,16 +63,36 @@ export function isStopWord(stemmedWord: string): boolean {
  * Same length as the input, one character per character: letters and digits folded (lower case, no
  * accent), everything else a space. Offsets found in the result are offsets in the original, so a
  * matched value can be cut out of the message before the next extractor looks at it.
+ * Several extractors fold the same message in turn: the last result is kept.
  */
 export function alignedFold(text: string): string {
+  if (text !== lastFolded.text) lastFolded = { text, folded: foldEachCharacter(text) };
+  return lastFolded.folded;
+}
+
+let lastFolded = { text: '', folded: '' };
+
+function foldEachCharacter(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i += 1) {
-    const folded = text[i]
-      .normalize('NFKD')
-      .replace(/\p{M}+/gu, '')
-      .toLowerCase();
-    const first = folded.charAt(0);
-    out += folded.length > 0 && /[\p{L}\p{N}]/u.test(first) ? first : ' ';
+    const code = text.charCodeAt(i);
+    // ASCII needs no Unicode normalization: most messages are folded without it.
+    out += code < 128 ? foldAscii(code) : foldOther(text[i]);
   }
   return out;
+}
+
+function foldAscii(code: number): string {
+  if (code >= 65 && code <= 90) return String.fromCharCode(code + 32); // A-Z
+  if ((code >= 97 && code <= 122) || (code >= 48 && code <= 57)) return String.fromCharCode(code);
+  return ' ';
+}
+
+function foldOther(char: string): string {
+  const folded = char
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
+  const first = folded.charAt(0);
+  return folded.length > 0 && /[\p{L}\p{N}]/u.test(first) ? first : ' ';
 }

@@ -158,6 +158,23 @@ function describeRequests(
       await expect(store.dueExpiries(Number.MAX_SAFE_INTEGER, 10)).resolves.toEqual([request.id]);
     });
 
+    it('claims a once-key with the request: a second create with that key writes nothing', async () => {
+      const store = current();
+      const once = { key: `once:${Math.random()}`, ttlSeconds: 60 };
+      const first = buildRequest();
+      await expect(store.createRequest(first, { once, expiresAtMs: 1000 })).resolves.toBe(true);
+      const second = buildRequest({ requester: buildRequester({ id: 'U0SECOND' }) });
+      await expect(store.createRequest(second, { once, expiresAtMs: 2000 })).resolves.toBe(false);
+      await expect(store.getRequest(second.id)).resolves.toBeNull();
+      await expect(store.listRequestsByUser('U0SECOND', 10)).resolves.toEqual([]);
+      await expect(store.dueExpiries(5000, 10)).resolves.toEqual([first.id]);
+      await expect(store.claimOnce(once.key, 60)).resolves.toBe(false);
+      // A create refused for its id does not take the key.
+      const fresh = { key: `once:${Math.random()}`, ttlSeconds: 60 };
+      await expect(store.createRequest(first, { once: fresh })).resolves.toBe(false);
+      await expect(store.claimOnce(fresh.key, 60)).resolves.toBe(true);
+    });
+
     it('rejects an invalid record without storing it', async () => {
       const store = current();
       const bad = buildRequest({ createdAt: 'yesterday-ish' });

@@ -10,6 +10,9 @@ import {
   USERS,
 } from './engine-harness';
 
+/** The name an adapter gives a message for once-only handling. */
+const ONCE = { key: 'slack:msg:C0GENERAL:1718200000.000100', ttlSeconds: 3600 };
+
 function only<K extends Reply['kind']>(replies: Reply[], kind: K): Extract<Reply, { kind: K }> {
   const found = replies.filter((reply): reply is Extract<Reply, { kind: K }> => reply.kind === kind);
   expect(found).toHaveLength(1);
@@ -66,43 +69,67 @@ describe('handleMessage', () => {
     expect(h.audit.actions(card.request.id)).toEqual(['requested']);
   });
 
-  it('routes while the adapter checks the message is new, and writes nothing before it says so', async () => {
+  it('claims a message with the request it creates, so a second delivery changes and says nothing', async () => {
     const h = createHarness({ route: () => runDecision('reset-vpn') });
-    let admit: (isNew: boolean) => void = () => {};
-    const admitted = new Promise<boolean>((resolve) => {
-      admit = resolve;
-    });
-    const pending = h.engine.handleMessage({ requester: USERS.ann, thread: THREAD, text: 'vpn', admitted });
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(h.router.inputs).toHaveLength(1);
-    expect(await h.store.listRecentRequests(10)).toEqual([]);
-    admit(true);
-    const card = only(await pending, 'confirmation');
-    expect(await h.store.getRequest(card.request.id)).toMatchObject({ status: 'awaiting_confirmation' });
+    const input = { requester: USERS.ann, thread: THREAD, text: 'my vpn keeps disconnecting', once: ONCE };
+    const card = only(await h.engine.handleMessage(input), 'confirmation');
+    expect(await h.engine.handleMessage(input)).toEqual([]);
+    expect((await h.store.listRecentRequests(10)).map((request) => request.id)).toEqual([card.request.id]);
+    expect(h.audit.actions()).toEqual(['requested']);
+    // One write claimed it: the key is taken for anyone else too.
+    expect(await h.store.claimOnce(ONCE.key, ONCE.ttlSeconds)).toBe(false);
   });
 
-  it('changes nothing and answers nothing when the adapter finds the message is a duplicate', async () => {
+  it('answers concurrent deliveries of one message once, with one request', async () => {
     const h = createHarness({ route: () => runDecision('reset-vpn') });
-    const replies = await h.engine.handleMessage({
-      requester: USERS.ann,
-      thread: THREAD,
-      text: 'my vpn keeps disconnecting',
-      admitted: Promise.resolve(false),
+    const input = { requester: USERS.ann, thread: THREAD, text: 'my vpn keeps disconnecting', once: ONCE };
+    const answers = await Promise.all([1, 2, 3, 4].map(() => h.engine.handleMessage(input)));
+    expect(answers.filter((replies) => replies.length > 0)).toHaveLength(1);
+    expect(await h.store.listRecentRequests(10)).toHaveLength(1);
+  });
+
+  it('claims before answering when nothing is created: a refusal or suggestions are given once', async () => {
+    const h = createHarness({
+      route: () => ({ kind: 'out_of_scope', suggestions: ['reset-vpn'], via: 'local' }),
     });
-    expect(replies).toEqual([]);
-    expect(await h.store.listRecentRequests(10)).toEqual([]);
-    expect(await h.store.getContext(THREAD)).toBeNull();
-    expect(h.audit.entries).toEqual([]);
+    const input = { requester: USERS.ann, thread: THREAD, text: 'order pizza', once: ONCE };
+    only(await h.engine.handleMessage(input), 'out_of_scope');
+    expect(await h.engine.handleMessage(input)).toEqual([]);
+    expect(await h.store.getContext(THREAD)).not.toBeNull();
+  });
+
+  it('claims before the first write when the message updates a draft', async () => {
+    const h = createHarness({
+      route: (input: RoutingInput) =>
+        input.pending ? runDecision('reset-vpn', { user_email: 'a@example.com' }) : runDecision('reset-vpn'),
+    });
+    const question = only(await h.say('my vpn keeps disconnecting', USERS.noEmail), 'question');
+    const answer = { requester: USERS.noEmail, thread: THREAD, text: 'a@example.com', once: ONCE };
+    only(await h.engine.handleMessage(answer), 'confirmation');
+    const version = (await h.store.getRequest(question.requestId!))?.version;
+    expect(await h.engine.handleMessage(answer)).toEqual([]);
+    expect((await h.store.getRequest(question.requestId!))?.version).toBe(version);
   });
 
   it('does not call a router that calls out (a model) for a duplicate', async () => {
     const h = createHarness({ route: () => runDecision('reset-vpn') });
     h.router.callsOut = true;
-    const input = { requester: USERS.ann, thread: THREAD, text: 'my vpn keeps disconnecting' };
-    expect(await h.engine.handleMessage({ ...input, admitted: Promise.resolve(false) })).toEqual([]);
-    expect(h.router.inputs).toHaveLength(0);
-    only(await h.engine.handleMessage({ ...input, admitted: Promise.resolve(true) }), 'confirmation');
+    const input = { requester: USERS.ann, thread: THREAD, text: 'my vpn keeps disconnecting', once: ONCE };
+    only(await h.engine.handleMessage(input), 'confirmation');
+    expect(await h.engine.handleMessage(input)).toEqual([]);
     expect(h.router.inputs).toHaveLength(1);
+  });
+
+  it('says the store is unavailable when it cannot claim the message, and creates nothing', async () => {
+    const h = createHarness({ route: () => ({ kind: 'out_of_scope', suggestions: [], via: 'local' }) });
+    await h.store.close();
+    const [reply] = await h.engine.handleMessage({
+      requester: USERS.ann,
+      thread: THREAD,
+      text: 'x',
+      once: ONCE,
+    });
+    expect(reply).toMatchObject({ kind: 'error', code: 'store_unavailable' });
   });
 
   it('reads no earlier turn for a message that starts its thread', async () => {

@@ -14,6 +14,23 @@ describe('text normalisation', () => {
     expect(folded).toBe('mettre a jour  prod   ');
   });
 
+  it('folds every ASCII character (its fast path) as Unicode folding does', () => {
+    const unicodeFold = (char: string) => {
+      const folded = char
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .charAt(0);
+      return /[\p{L}\p{N}]/u.test(folded) ? folded : ' ';
+    };
+    const ascii = Array.from({ length: 128 }, (_, code) => String.fromCharCode(code)).join('');
+    expect(alignedFold(ascii)).toBe([...ascii].map(unicodeFold).join(''));
+    // The same text twice (the last fold is kept), then another: each gets its own fold.
+    expect(alignedFold('Zürich-Q3')).toBe('zurich q3');
+    expect(alignedFold('Zürich-Q3')).toBe('zurich q3');
+    expect(alignedFold('ÉTÉ 2024')).toBe('ete 2024');
+  });
+
   it('strips common inflections', () => {
     expect(['resets', 'resetting', 'reset'].map(stem)).toEqual(['reset', 'reset', 'reset']);
     expect(['dashboards', 'queries', 'locked', 'access', 'status', 'analysis'].map(stem)).toEqual([

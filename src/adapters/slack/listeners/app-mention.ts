@@ -6,10 +6,9 @@ import { handleUserMessage } from './handle-user-message';
 import type { ListenerDeps } from './listener-deps';
 
 export function registerAppMention(app: App, deps: ListenerDeps): void {
-  app.event('app_mention', async ({ event, body, client, context }) => {
+  app.event('app_mention', async ({ event, client, context }) => {
     if (!event.user || event.bot_id || (event.subtype && event.subtype !== 'thread_broadcast')) return;
     await handleUserMessage(deps, client, {
-      eventId: body.event_id,
       channel: event.channel,
       ts: event.ts,
       threadTs: event.thread_ts,

@@ -6,12 +6,11 @@ import { handleUserMessage } from './handle-user-message';
 import type { ListenerDeps } from './listener-deps';
 
 export function registerDirectMessage(app: App, deps: ListenerDeps): void {
-  app.message(async ({ message, body, client, context }) => {
+  app.message(async ({ message, client, context }) => {
     // Edits, joins, bot posts and other subtypes are not requests.
     if (message.subtype !== undefined || message.channel_type !== 'im') return;
     if (message.bot_id || !message.user || message.user === context.botUserId) return;
     await handleUserMessage(deps, client, {
-      eventId: (body as { event_id?: string }).event_id,
       channel: message.channel,
       ts: message.ts,
       threadTs: message.thread_ts,

@@ -11,7 +11,6 @@ import { withWorkingIndicator } from '../working-indicator';
 import type { ListenerDeps } from './listener-deps';
 
 export interface IncomingMessage {
-  eventId?: string;
   channel: string;
   ts: string;
   threadTs?: string;
@@ -23,35 +22,11 @@ export interface IncomingMessage {
   botUserId?: string;
 }
 
-/**
- * Claims a message once; false when it was already handled. The key is the message (channel and
- * ts), not the event id: Slack's retries repeat the message, and so do app_mention and message.*
- * when both deliver one message under two event ids. One key is one command on the hot path.
- */
-async function claimMessage(
-  deps: ListenerDeps,
-  message: Pick<IncomingMessage, 'channel' | 'ts' | 'eventId'>,
-) {
-  try {
-    return await deps.store.claimOnce(
-      `slack:msg:${message.channel}:${message.ts}`,
-      deps.eventDedupeTtlSeconds,
-    );
-  } catch (error) {
-    // The store is down: the engine will fail too and say so; better than silence.
-    deps.logger.warn({ eventId: message.eventId, err: error }, 'event dedupe unavailable');
-    return true;
-  }
-}
-
 export async function handleUserMessage(
   deps: ListenerDeps,
   client: webApi.WebClient,
   message: IncomingMessage,
 ): Promise<void> {
-  // The once-only claim is in flight while the engine reads and routes; the engine changes nothing
-  // and nothing is posted until it says the message is new. A new message does not wait for it.
-  const admitted = claimMessage(deps, message);
   const thread: ThreadRef = {
     channel: message.channel,
     threadTs: message.threadTs ?? message.ts,
@@ -68,15 +43,14 @@ export async function handleUserMessage(
     deps.logger,
     { channel: message.channel, ts: message.ts, threadTs: thread.threadTs },
     async () => {
-      const replies = await decide(deps, message, thread, text, admitted, (work) => bookkeeping.push(work));
-      if (!(await admitted)) return;
+      const replies = await decide(deps, message, thread, text, (work) => bookkeeping.push(work));
+      if (replies.length === 0) return; // a duplicate delivery
       await deps.replies.post(thread, replies);
       // Remembering the turn does not change the answer: it is written once the answer is out.
       remembered = runBookkeeping(deps, bookkeeping, message.channel);
     },
     { delayMs: deps.workingIndicatorDelayMs ?? 0 },
   );
-  if (!(await admitted)) deps.logger.debug({ eventId: message.eventId }, 'duplicate Slack event ignored');
   await remembered;
 }
 
@@ -97,7 +71,6 @@ async function decide(
   message: IncomingMessage,
   thread: ThreadRef,
   text: string,
-  admitted: Promise<boolean>,
   defer: (bookkeeping: () => Promise<void>) => void,
 ): Promise<Reply[]> {
   try {
@@ -107,7 +80,9 @@ async function decide(
       thread,
       text,
       defer,
-      admitted,
+      // The message, not the event id: Slack's retries repeat the message, and so do app_mention
+      // and message.im when both deliver one DM under two event ids.
+      once: { key: `slack:msg:${message.channel}:${message.ts}`, ttlSeconds: deps.eventDedupeTtlSeconds },
       startsThread: message.threadTs === undefined || message.threadTs === message.ts,
       ...(message.mentioned === undefined ? {} : { mentioned: message.mentioned }),
     });

@@ -10,7 +10,7 @@ import { handleUserMessage } from './handle-user-message';
 import type { ListenerDeps } from './listener-deps';
 
 export function registerThreadReply(app: App, deps: ListenerDeps): void {
-  app.message(async ({ message, body, client, context }) => {
+  app.message(async ({ message, client, context }) => {
     if (message.subtype !== undefined) return;
     if (message.channel_type !== 'channel' && message.channel_type !== 'group') return;
     if (message.bot_id || !message.user || message.user === context.botUserId) return;
@@ -29,7 +29,6 @@ export function registerThreadReply(app: App, deps: ListenerDeps): void {
     }
     if (!known) return;
     await handleUserMessage(deps, client, {
-      eventId: (body as { event_id?: string }).event_id,
       channel: message.channel,
       ts: message.ts,
       threadTs: message.thread_ts,
