@@ -107,6 +107,7 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
     metrics?.countLlmUsage,
     options.tuning?.llm,
   );
+  catalog.onReloaded(routerChoice.prepare);
   const notifier = createSwitchableNotifier(logger);
   const directory = createSwitchableDirectory();
   const audit = createLogAuditSink(logger);

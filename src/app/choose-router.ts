@@ -27,6 +27,11 @@ export interface RouterChoice {
   description: string;
   /** Answers questions about finished runs with the same client and model (LLM router only). */
   resultAnswerer?: ResultAnswerer;
+  /**
+   * Builds the routing index for the current maps now, so no message waits for it (a 150-process
+   * map takes seconds). chooseRouter does it once; call it again after a reload.
+   */
+  prepare(): void;
 }
 
 export function chooseRouter(
@@ -43,9 +48,17 @@ export function chooseRouter(
   };
   const localFor = perCatalog(catalog, () => createLocalRouter({ index: index() }));
   const local: Router = { route: (input) => localFor().route(input) };
+  const prepare = () => void localFor();
+  prepare();
 
   if (mode === 'local')
-    return { router: local, shortlister, kind: 'local', description: 'local router (--router local)' };
+    return {
+      router: local,
+      shortlister,
+      kind: 'local',
+      description: 'local router (--router local)',
+      prepare,
+    };
   if (!config.OPENAI_API_KEY) {
     if (mode === 'llm') {
       throw new FlowdeskError('config_invalid', '--router llm without OPENAI_API_KEY', {
@@ -53,7 +66,13 @@ export function chooseRouter(
           'The LLM router needs OPENAI_API_KEY (and OPENAI_BASE_URL for a non-OpenAI endpoint). Set it, or use --router local.',
       });
     }
-    return { router: local, shortlister, kind: 'local', description: 'local router (no OPENAI_API_KEY set)' };
+    return {
+      router: local,
+      shortlister,
+      kind: 'local',
+      description: 'local router (no OPENAI_API_KEY set)',
+      prepare,
+    };
   }
   const client = new OpenAI({
     apiKey: config.OPENAI_API_KEY,
@@ -91,6 +110,7 @@ export function chooseRouter(
     resultAnswerer,
     kind: 'llm',
     description: `LLM router (${config.FLOWDESK_MODEL}${where}), local router as fallback`,
+    prepare,
   };
 }
 

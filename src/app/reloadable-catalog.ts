@@ -14,6 +14,8 @@ export interface CatalogReload {
 export interface ReloadableCatalog extends CatalogSource {
   readonly path: string;
   reload(): Promise<CatalogReload>;
+  /** Calls `listener` after each successful reload (e.g. to rebuild what is derived from the maps). */
+  onReloaded(listener: () => void): void;
 }
 
 export interface CatalogLoaders {
@@ -26,6 +28,7 @@ export async function createReloadableCatalog(
   loaders: CatalogLoaders,
 ): Promise<ReloadableCatalog> {
   let current = await loaders.loadCatalogFromPath(path);
+  const listeners: Array<() => void> = [];
   return {
     path,
     current: () => current,
@@ -33,7 +36,11 @@ export async function createReloadableCatalog(
       const { catalog, problems } = await loaders.loadCatalogResult(path);
       if (!catalog) return { ok: false, problems };
       current = catalog;
+      for (const listener of listeners) listener();
       return { ok: true, problems: [], processes: catalog.processes.length };
+    },
+    onReloaded(listener) {
+      listeners.push(listener);
     },
   };
 }

@@ -59,7 +59,7 @@ export const CARD_TEXTS = [
 ];
 
 const NOTES = [
-  'Per event: from sending the signed app_mention over HTTP to the fake Slack receiving the first chat.postMessage in that thread. flowdesk: the confirmation card, after event dedupe in Redis, the requester lookup (users.info, cached after the warm-up), local routing, parameter checks and the request saved in Redis. bare_bolt: a one-line reply.',
+  'Per event: from sending the signed app_mention over HTTP to the fake Slack receiving the first chat.postMessage in that thread. flowdesk: the confirmation card, after the requester lookup (users.info, cached after the warm-up), local routing, parameter checks and one Redis round trip that saves the request, its expiry and the once-only claim of the message (Slack retries and duplicate deliveries). The turn bookkeeping (conversation, audit line) is written after the card. bare_bolt: a one-line reply.',
   'Events alternate between the two apps at the same rate, so both see the same machine load; both apps run in the bench process, the fakes and the sender in a separate one. The warm-up is not measured (JIT, users.info and deployment caches).',
   `flowdesk shows its working indicator (a reaction) only when a decision takes longer than ${WORKING_INDICATOR_DELAY_MS} ms; the local router decides in a few ms, so no reactions.* calls are on this path.`,
   'The machine may be shared: machine.loadavg_at_start tells how busy it was. The ratios are steadier than the absolute times.',

@@ -16,11 +16,16 @@ describe('createReloadableCatalog', () => {
       loadCatalogFromPath: async () => first,
       loadCatalogResult: async () => next,
     });
+    const seenAfterReloads: ProcessCatalog[] = [];
+    catalog.onReloaded(() => seenAfterReloads.push(catalog.current()));
     expect(await catalog.reload()).toEqual({ ok: false, problems: ['maps/x.yaml:3: bad'] });
     expect(catalog.current()).toBe(first);
+    expect(seenAfterReloads).toEqual([]);
     next = { catalog: second, problems: [] };
     expect(await catalog.reload()).toEqual({ ok: true, problems: [], processes: 2 });
     expect(catalog.current()).toBe(second);
+    // Listeners (the router rebuilding its index) run once the new maps are current.
+    expect(seenAfterReloads).toEqual([second]);
   });
 
   it('refuses to start when the maps have problems', async () => {

@@ -105,7 +105,9 @@ export function connectRedis(url: string, logger: Logger, options: RedisConnecti
   const maxDelayMs = options.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
   const redis = new Redis(url, {
     ...baseOptions(options),
-    // Commands issued in the same tick (concurrent events, parallel writes) share one round trip.
+    // No auto-pipelining: it sends at setImmediate, after any CPU work already queued (a routing
+    // pass), so a command waited for that work before its round trip even began. Batches that matter
+    // are explicit pipelines (the webhook worker's claims and acks).
     enableAutoPipelining: false,
     // Always a number: ioredis stops reconnecting for good when this returns nothing.
     retryStrategy: (attempt) => reconnectDelay(attempt, maxDelayMs),

@@ -73,6 +73,7 @@ export function extractParameters(
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
 function extractEmails(work: Work, properties: readonly Property[]): void {
+  if (!work.text.includes('@')) return;
   const found: string[] = [];
   for (const match of work.text.matchAll(EMAIL)) {
     const email = match[0].toLowerCase();

@@ -49,6 +49,8 @@ function isNegated(folded: string, index: number): boolean {
 
 interface EnumPattern {
   value: string;
+  /** The spelling's first word: a message without it cannot match, and the regex is not run. */
+  firstWord: string;
   pattern: RegExp;
 }
 
@@ -67,7 +69,8 @@ function enumPatterns(values: readonly unknown[]): EnumPattern[] {
     spellings(value, allValues).map((tokens) => {
       // Tokens may be joined by spaces, punctuation or nothing; a plural "s" is allowed at the end.
       const body = tokens.map(escapeRegExp).join('\\s*');
-      return { value, pattern: new RegExp(`(?<![\\p{L}\\p{N}])${body}s?(?![\\p{L}\\p{N}])`, 'gu') };
+      const pattern = new RegExp(`(?<![\\p{L}\\p{N}])${body}s?(?![\\p{L}\\p{N}])`, 'gu');
+      return { value, firstWord: tokens[0], pattern };
     }),
   );
   patternsByEnum.set(values, patterns);
@@ -78,7 +81,8 @@ function enumPatterns(values: readonly unknown[]): EnumPattern[] {
 export function findEnumMentions(text: string, values: readonly unknown[]): EnumMention[] {
   const folded = alignedFold(text);
   const mentions: EnumMention[] = [];
-  for (const { value, pattern } of enumPatterns(values)) {
+  for (const { value, firstWord, pattern } of enumPatterns(values)) {
+    if (!folded.includes(firstWord)) continue;
     // matchAll works on a copy of the regex, so the shared one keeps lastIndex 0.
     for (const match of folded.matchAll(pattern)) {
       const index = match.index ?? 0;
