@@ -144,6 +144,10 @@ describe('the command path', () => {
     const text = JSON.stringify(home.args.view);
     // Open an incident is open to everyone in the ops room, so Bob may see it; the others are not his.
     for (const title of RESTRICTED.filter((t) => t !== 'Open an incident')) expect(text).not.toContain(title);
+    // It is refused in a DM, so the tab says where it works; nothing else carries a note.
+    expect(text).toContain('Open an incident');
+    expect(text).toContain(`Only in <#${OPS_ROOM}>`);
+    expect(text.match(/Only in/g)).toHaveLength(1);
   });
 });
 

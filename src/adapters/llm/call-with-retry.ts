@@ -2,6 +2,8 @@
  * Retries a model call on what is worth retrying — timeouts, connection errors, 408/409/429 and 5xx —
  * with exponential back-off and jitter, honouring `retry-after-ms` / `retry-after` up to a cap (a server
  * that asks for longer than the cap gets no retry: the caller falls back instead of keeping a user waiting).
+ * An optional overall budget bounds all attempts and waits together: no retry starts (and no back-off is
+ * slept) unless a worthwhile attempt still fits after the wait.
  * Everything else (400 bad schema, 401 bad key, 404 unknown model) fails at once.
  */
 import OpenAI from 'openai';
@@ -15,6 +17,20 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
+  /** Overall time for every attempt and wait; none = only maxRetries limits it. */
+  budgetMs?: number;
+  /** The shortest attempt worth starting a retry for (see minAttemptMs()). Default 0. */
+  minAttemptMs?: number;
+}
+
+/** A retry is worth starting with a second left, or the whole per-attempt timeout when it is shorter. */
+export function minAttemptMs(timeoutMs: number): number {
+  return Math.min(1_000, timeoutMs);
+}
+
+/** One attempt's deadline: the per-attempt timeout, or what is left of the budget when that is less. */
+export function attemptMs(timeoutMs: number, remainingMs: number): number {
+  return Math.max(1, Math.floor(Math.min(timeoutMs, remainingMs)));
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -25,17 +41,21 @@ export interface RetryNotice {
   error: unknown;
 }
 
+/** `call` gets the time left in the budget (Infinity without one), to cap its own deadline with. */
 export async function callWithRetry<T>(
-  call: () => Promise<T>,
+  call: (remainingMs: number) => Promise<T>,
   policy: RetryPolicy,
   onRetry: (notice: RetryNotice) => void,
 ): Promise<T> {
+  // A monotonic clock: wall-clock jumps neither stretch nor cut the budget.
+  const deadline = performance.now() + (policy.budgetMs ?? Number.POSITIVE_INFINITY);
+  const remaining = () => deadline - performance.now();
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await call();
+      return await call(remaining());
     } catch (error) {
       const delayMs = attempt < policy.maxRetries ? retryDelayMs(error, attempt, policy) : null;
-      if (delayMs === null) throw error;
+      if (delayMs === null || delayMs + (policy.minAttemptMs ?? 0) > remaining()) throw error;
       onRetry({ attempt: attempt + 1, delayMs, error });
       await policy.sleep(delayMs);
     }

@@ -9,7 +9,7 @@ import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { FlowdeskError } from '../../core/errors';
 import type { ChatPromptMessage, Logger, ResultAnswerer, TokenUsage } from '../../core/ports';
-import { callWithRetry, defaultSleep, withDeadline } from './call-with-retry';
+import { attemptMs, callWithRetry, defaultSleep, minAttemptMs, withDeadline } from './call-with-retry';
 import { describeLlmError } from './describe-llm-error';
 import { readUsage } from './read-usage';
 
@@ -21,6 +21,8 @@ export interface OpenAiResultAnswererOptions {
   timeoutMs?: number;
   /** Retries after the first attempt. Default 1 (someone is waiting in the thread). */
   maxRetries?: number;
+  /** Overall time for all attempts and back-off, as the router's. Default 20 000 ms. */
+  budgetMs?: number;
   /** Longest answer (default 800 tokens: a few sentences or a short list). */
   maxTokens?: number;
   onUsage?: (usage: TokenUsage & { model: string }) => void;
@@ -37,14 +39,16 @@ export function createOpenAiResultAnswerer(options: OpenAiResultAnswererOptions)
     maxRetryAfterMs: 10_000,
     sleep: options.sleep ?? defaultSleep,
     random: Math.random,
+    budgetMs: options.budgetMs ?? 20_000,
+    minAttemptMs: minAttemptMs(timeoutMs),
   };
   return {
     async answer(messages: readonly ChatPromptMessage[]) {
       let completion: ChatCompletion;
       try {
         completion = await callWithRetry(
-          () =>
-            withDeadline(timeoutMs, (signal) =>
+          (remainingMs) =>
+            withDeadline(attemptMs(timeoutMs, remainingMs), (signal) =>
               options.client.chat.completions.create(
                 {
                   model: options.model,

@@ -19,7 +19,14 @@ import type {
 import { extractSchedule } from '../../core/routing/extract-schedule';
 import { buildPromptMessages } from './build-prompt';
 import { buildOfferedTool, type OfferedTool, selectToolProcesses } from './build-tools';
-import { callWithRetry, defaultSleep, type RetryPolicy, withDeadline } from './call-with-retry';
+import {
+  attemptMs,
+  callWithRetry,
+  defaultSleep,
+  minAttemptMs,
+  type RetryPolicy,
+  withDeadline,
+} from './call-with-retry';
 import { describeLlmError } from './describe-llm-error';
 import { decisionFromMessage } from './parse-model-answer';
 import { readUsage } from './read-usage';
@@ -41,6 +48,8 @@ export interface OpenAiRouterOptions {
   timeoutMs?: number;
   /** Retries after the first attempt. Default 2. */
   maxRetries?: number;
+  /** Overall time for all attempts and back-off; then the local router answers. Default 20 000 ms. */
+  budgetMs?: number;
   logger: Logger;
   /** Token accounting per request (metrics). */
   onUsage?: (usage: TokenUsage & { model: string }) => void;
@@ -63,10 +72,11 @@ interface Settings {
 }
 
 export function createOpenAiRouter(options: OpenAiRouterOptions): Router {
+  const timeoutMs = options.timeoutMs ?? 15_000;
   const settings: Settings = {
     options,
     k: options.k ?? 8,
-    timeoutMs: options.timeoutMs ?? 15_000,
+    timeoutMs,
     retry: {
       maxRetries: Math.max(0, options.maxRetries ?? 2),
       baseDelayMs: options.retryBaseDelayMs ?? 500,
@@ -74,6 +84,8 @@ export function createOpenAiRouter(options: OpenAiRouterOptions): Router {
       maxRetryAfterMs: options.maxRetryAfterMs ?? 20_000,
       sleep: options.sleep ?? defaultSleep,
       random: Math.random,
+      budgetMs: options.budgetMs ?? 20_000,
+      minAttemptMs: minAttemptMs(timeoutMs),
     },
     logger: options.logger.child({ component: 'llm-router', model: options.model }),
   };
@@ -143,8 +155,8 @@ function callModel(input: RoutingInput, offered: OfferedTool[], settings: Settin
   }
   // Our own retry loop (not the SDK's) so back-off is logged, testable, and capped for a waiting user.
   return callWithRetry(
-    () =>
-      withDeadline(settings.timeoutMs, (signal) =>
+    (remainingMs) =>
+      withDeadline(attemptMs(settings.timeoutMs, remainingMs), (signal) =>
         // The SDK's own timeout is only a backstop behind our deadline; its retries are off (ours are logged).
         settings.options.client.chat.completions.create(body, {
           signal,

@@ -28,6 +28,8 @@ export interface PrefectClientOptions {
   logger: Logger;
   retry?: RetryPolicy;
   timeoutMs?: number;
+  /** Overall time of one request across its retries (see prefect-http.ts); default 30 s. */
+  budgetMs?: number;
   /** How long a deployment (and its parameter schema) is reused; default 60 s. */
   deploymentCacheMs?: number;
   sleep?: (ms: number) => Promise<void>;

@@ -13,6 +13,10 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, maxDelayMs: 10_000 };
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** All attempts of one request, and the waits between them, fit in this (someone waits in Slack). */
+export const DEFAULT_BUDGET_MS = 30_000;
+/** A retry is only started when at least this long (or the whole timeout, if shorter) is left for it. */
+const MIN_ATTEMPT_MS = 1_000;
 
 export interface PrefectHttpOptions {
   apiUrl: string;
@@ -21,7 +25,10 @@ export interface PrefectHttpOptions {
   fetch?: typeof fetch;
   logger: Logger;
   retry?: RetryPolicy;
+  /** Per attempt; an attempt never outlives the budget. */
   timeoutMs?: number;
+  /** Overall time for one request: every attempt and back-off. Default 30 000 ms. */
+  budgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
   /** Source of jitter in [0, 1); injectable so back-off is testable. */
   random?: () => number;
@@ -59,26 +66,27 @@ const RETRYABLE_STATUSES = new Set([408, 429, 502, 503, 504]);
 
 /**
  * The HTTP layer of the Prefect client: auth headers, timeouts, retries with back-off and jitter
- * (honouring Retry-After), and Prefect error bodies turned into FlowdeskErrors. Credentials only
- * ever go into the Authorization header, never into logs or errors.
+ * (honouring Retry-After) inside one time budget per request, and Prefect error bodies turned into
+ * FlowdeskErrors. Credentials only ever go into the Authorization header, never into logs or errors.
  */
 export function createPrefectHttp(options: PrefectHttpOptions): PrefectHttp {
   const baseUrl = options.apiUrl.replace(/\/+$/, '');
   const doFetch = options.fetch ?? fetch;
   const retry = options.retry ?? DEFAULT_RETRY;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const budgetMs = options.budgetMs ?? DEFAULT_BUDGET_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
   const headers = buildHeaders(options);
   const log = options.logger;
 
-  async function attempt(method: HttpMethod, path: string, body: string | undefined): Promise<Response> {
-    return doFetch(`${baseUrl}${path}`, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
+  async function attempt(
+    method: HttpMethod,
+    path: string,
+    body: string | undefined,
+    attemptMs: number,
+  ): Promise<Response> {
+    return doFetch(`${baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(attemptMs) });
   }
 
   async function request<T>(
@@ -89,21 +97,23 @@ export function createPrefectHttp(options: PrefectHttpOptions): PrefectHttp {
     const body =
       method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(requestOptions.body ?? {});
     const maxRetries = requestOptions.retry === false ? 0 : retry.maxRetries;
+    const budget = startBudget(budgetMs, Math.min(MIN_ATTEMPT_MS, timeoutMs));
     for (let attemptNo = 0; ; attemptNo++) {
       const canRetry = attemptNo < maxRetries;
       let response: Response;
       let text: string;
       try {
-        response = await attempt(method, path, body);
+        response = await attempt(method, path, body, budget.attemptMs(timeoutMs));
         text = await response.text();
       } catch (error) {
         const reason = describeNetworkError(error);
         log.debug({ method, path, attempt: attemptNo + 1 }, `Prefect request: ${method} ${path} - ${reason}`);
-        if (canRetry && requestOptions.retryUnanswered !== false) {
-          await sleep(backoffDelay(retry, attemptNo, random));
-          continue;
-        }
-        throw unavailable(method, path, reason, error);
+        const delay =
+          canRetry && requestOptions.retryUnanswered !== false
+            ? backoffDelay(retry, attemptNo, random)
+            : null;
+        if (await budget.waitForRetry(delay, sleep)) continue;
+        throw unavailable(method, path, budget.explain(reason, delay), error);
       }
       log.debug(
         { method, path, status: response.status, attempt: attemptNo + 1 },
@@ -111,17 +121,47 @@ export function createPrefectHttp(options: PrefectHttpOptions): PrefectHttp {
       );
       if (response.ok) return { status: response.status, body: parseBody<T>(text, requestOptions) };
       if (RETRYABLE_STATUSES.has(response.status)) {
-        if (canRetry) {
-          await sleep(retryDelay(response, retry, attemptNo, random));
-          continue;
-        }
-        throw unavailable(method, path, `HTTP ${response.status} after ${attemptNo + 1} attempts`);
+        const delay = canRetry ? retryDelay(response, retry, attemptNo, random) : null;
+        if (await budget.waitForRetry(delay, sleep)) continue;
+        throw unavailable(
+          method,
+          path,
+          budget.explain(`HTTP ${response.status} after ${attemptNo + 1} attempts`, delay),
+        );
       }
       throw prefectErrorFromResponse({ method, path, status: response.status, text, ...requestOptions });
     }
   }
 
   return { request };
+}
+
+interface Budget {
+  /** This attempt's timeout: the per-attempt timeout, or less when the budget has less left. */
+  attemptMs(timeoutMs: number): number;
+  /**
+   * Sleeps `delayMs` and says yes when a retry is due and a worthwhile attempt still fits after the
+   * wait; says no at once (no sleep) when `delayMs` is null (no retry due) or the budget cannot cover it.
+   */
+  waitForRetry(delayMs: number | null, sleep: (ms: number) => Promise<void>): Promise<boolean>;
+  /** The error reason, saying so when the budget (not the retry count) stopped the retries. */
+  explain(reason: string, delayMs: number | null): string;
+}
+
+/** The overall time of one request, on a monotonic clock (wall-clock jumps neither stretch nor cut it). */
+function startBudget(budgetMs: number, minAttemptMs: number): Budget {
+  const deadline = performance.now() + budgetMs;
+  const remaining = () => deadline - performance.now();
+  return {
+    attemptMs: (timeoutMs) => Math.max(1, Math.min(timeoutMs, Math.floor(remaining()))),
+    async waitForRetry(delayMs, sleep) {
+      if (delayMs === null || delayMs + minAttemptMs > remaining()) return false;
+      await sleep(delayMs);
+      return true;
+    },
+    explain: (reason, delayMs) =>
+      delayMs === null ? reason : `${reason}; no time left to retry within the ${budgetMs} ms budget`,
+  };
 }
 
 function buildHeaders(options: PrefectHttpOptions): Record<string, string> {

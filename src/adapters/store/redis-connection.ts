@@ -108,7 +108,7 @@ export function connectRedis(url: string, logger: Logger, options: RedisConnecti
     // No auto-pipelining: it sends at setImmediate, after any CPU work already queued (a routing
     // pass), so a command waited for that work before its round trip even began. Batches that matter
     // are explicit pipelines (the webhook worker's claims and acks).
-    enableAutoPipelining: false,
+    enableAutoPipelining: true,
     // Always a number: ioredis stops reconnecting for good when this returns nothing.
     retryStrategy: (attempt) => reconnectDelay(attempt, maxDelayMs),
   });

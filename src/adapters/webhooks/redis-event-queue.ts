@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Logger } from '../../core/ports';
 import { type FlowRunStateEvent, PREFECT_STATE_TYPES } from '../../core/prefect-event';
 import { createRedisReadyGate } from '../store/redis-ready-gate';
+import { forgetIdleConsumers } from './forget-idle-consumers';
 import type { RunEventOutcome, RunEventSink } from './run-event-sink';
 
 export interface EventQueue {
@@ -53,6 +54,11 @@ export interface WorkerOptions {
   blockMs?: number;
   /** Pending entries idle this long are re-claimed (also how often to look). Default 30 000 ms. */
   claimIdleMs?: number;
+  /**
+   * Other consumers of the group with nothing pending and idle this long (left behind by restarts)
+   * are removed, checked every few minutes. Default 24 h; `Infinity` keeps them all.
+   */
+  forgetIdleConsumersAfterMs?: number;
 }
 
 export interface RedisEventQueue extends EventQueue {
@@ -73,6 +79,8 @@ interface StreamEntry {
 const EVENT_FIELD = 'event';
 const MAX_CLAIM_ROUNDS = 20;
 const MAX_BACKOFF_MS = 10_000;
+/** How often the worker looks for idle consumers to forget (the first time right after it starts). */
+const FORGET_CHECK_EVERY_MS = 5 * 60_000;
 
 /** Claims the event id for a stream entry: 1 = go ahead (first time, or a re-delivery of that entry). */
 const CLAIM_SCRIPT = `
@@ -296,6 +304,7 @@ export function createRedisEventQueue(options: RedisEventQueueOptions): RedisEve
     const batchSize = workerOptions.batchSize ?? 100;
     const blockMs = workerOptions.blockMs ?? 5000;
     const claimIdleMs = workerOptions.claimIdleMs ?? 30_000;
+    const forgetAfterMs = workerOptions.forgetIdleConsumersAfterMs ?? 24 * 3600_000;
     let groupReady = await ensureGroup().then(
       () => true,
       (error: unknown) => {
@@ -346,6 +355,7 @@ export function createRedisEventQueue(options: RedisEventQueueOptions): RedisEve
 
     const loop = async (): Promise<void> => {
       let lastClaimAt = 0;
+      let lastForgetAt = 0;
       let failures = 0;
       while (!stopping) {
         try {
@@ -356,6 +366,18 @@ export function createRedisEventQueue(options: RedisEventQueueOptions): RedisEve
           if (Date.now() - lastClaimAt >= claimIdleMs) {
             lastClaimAt = Date.now();
             await reclaimIdle(sink, batchSize, claimIdleMs, () => stopping);
+          }
+          if (Date.now() - lastForgetAt >= FORGET_CHECK_EVERY_MS) {
+            lastForgetAt = Date.now();
+            // Never throws: a failure is logged at warn and the loop reads on.
+            await forgetIdleConsumers({
+              redis,
+              stream,
+              group,
+              self: consumer,
+              idleMs: forgetAfterMs,
+              logger,
+            });
           }
           if (stopping) break;
           const entries = await readNew();
@@ -385,7 +407,7 @@ export function createRedisEventQueue(options: RedisEventQueueOptions): RedisEve
         blocking.disconnect();
       },
     };
-    logger.info({ group, batchSize, blockMs, claimIdleMs }, 'prefect event worker started');
+    logger.info({ group, batchSize, blockMs, claimIdleMs, forgetAfterMs }, 'prefect event worker started');
   }
 
   async function stopWorker(): Promise<void> {

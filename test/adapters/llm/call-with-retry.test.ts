@@ -1,7 +1,9 @@
 import OpenAI from 'openai';
 import {
+  attemptMs,
   callWithRetry,
   isRetryable,
+  minAttemptMs,
   type RetryPolicy,
   retryDelayMs,
   withDeadline,
@@ -60,6 +62,48 @@ describe('retry policy', () => {
     };
     await expect(callWithRetry(failing, policy, () => {})).rejects.toBeInstanceOf(OpenAI.InternalServerError);
     expect(calls).toBe(3);
+  });
+
+  it('starts no retry (and sleeps no back-off) that the overall budget cannot cover', async () => {
+    const slept: number[] = [];
+    let calls = 0;
+    const busy = async () => {
+      calls += 1;
+      throw httpError(429, { 'retry-after-ms': '900' });
+    };
+    const budgeted = {
+      ...policy,
+      budgetMs: 1_000,
+      minAttemptMs: 200,
+      sleep: async (ms: number) => {
+        slept.push(ms);
+      },
+    };
+    await expect(callWithRetry(busy, budgeted, () => {})).rejects.toBeInstanceOf(OpenAI.RateLimitError);
+    expect(calls).toBe(1);
+    expect(slept).toEqual([]);
+    // The same wait fits a larger budget: retried up to maxRetries as before.
+    await expect(callWithRetry(busy, { ...budgeted, budgetMs: 10_000 }, () => {})).rejects.toBeInstanceOf(
+      OpenAI.RateLimitError,
+    );
+    expect(slept).toEqual([900, 900]);
+  });
+
+  it('tells each attempt how much of the budget is left, and caps its deadline with it', async () => {
+    const left: number[] = [];
+    await callWithRetry(
+      async (remainingMs) => {
+        left.push(remainingMs);
+      },
+      { ...policy, budgetMs: 5_000 },
+      () => {},
+    );
+    expect(left[0]).toBeLessThanOrEqual(5_000);
+    expect(left[0]).toBeGreaterThan(4_000);
+    expect(attemptMs(15_000, left[0])).toBe(Math.floor(left[0]));
+    expect(attemptMs(300, left[0])).toBe(300);
+    expect(minAttemptMs(15_000)).toBe(1_000);
+    expect(minAttemptMs(200)).toBe(200);
   });
 
   it('turns a missed deadline into a recognisable, retryable timeout', async () => {

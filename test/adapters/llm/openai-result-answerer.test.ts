@@ -56,6 +56,24 @@ describe('createOpenAiResultAnswerer', () => {
     await expect(answerer().answer(MESSAGES)).rejects.toMatchObject({ code: 'llm_unavailable' });
   });
 
+  it('gives up with llm_unavailable within its overall budget when the model hangs', async () => {
+    fake.hang(5_000);
+    const before = fake.requests.length;
+    const budgeted = createOpenAiResultAnswerer({
+      client: new OpenAI({ apiKey: fake.apiKey, baseURL: fake.baseURL, maxRetries: 0 }),
+      model: 'gpt-test',
+      logger: new MemoryLogger(),
+      timeoutMs: 5_000,
+      maxRetries: 1,
+      budgetMs: 300,
+      sleep: async () => {},
+    });
+    const started = Date.now();
+    await expect(budgeted.answer(MESSAGES)).rejects.toMatchObject({ code: 'llm_unavailable' });
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(fake.requests.length - before).toBe(1);
+  });
+
   it('never passes on the provider’s message (a 401 echoes part of the key)', async () => {
     const logger = new MemoryLogger();
     const secretKey = 'sk-wrong-key-abcdef123456';

@@ -84,6 +84,34 @@ describe('LLM router when the model is slow, busy or down', () => {
     expect(entry).toMatchObject({ level: 40, error: 'timeout' });
   });
 
+  it('falls back within its overall budget when the model hangs, whatever the retries allow', async () => {
+    rig = await startRouterRig({ timeoutMs: 200, maxRetries: 3, retryBaseDelayMs: 50, budgetMs: 500 });
+    rig.server.hang(5_000).hang(5_000).hang(5_000).hang(5_000);
+    const started = Date.now();
+
+    const decision = await rig.router.route(buildInput());
+
+    // Without the budget: four attempts of 200 ms.
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(decision).toMatchObject({ via: 'local', notices: [LLM_UNAVAILABLE_NOTICE] });
+    expect(rig.fallback.inputs).toHaveLength(1);
+    expect(rig.server.requests.length).toBeGreaterThanOrEqual(1);
+    expect(rig.server.requests.length).toBeLessThanOrEqual(2);
+  });
+
+  it('cuts a hanging attempt short to what is left of the budget', async () => {
+    rig = await startRouterRig({ timeoutMs: 5_000, budgetMs: 300 });
+    rig.server.hang(5_000);
+    const started = Date.now();
+
+    const decision = await rig.router.route(buildInput());
+
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(decision.notices).toEqual([LLM_UNAVAILABLE_NOTICE]);
+    expect(rig.server.requests).toHaveLength(1);
+    expect(rig.sleeps).toEqual([]);
+  });
+
   it('keeps the notices the local router gave', async () => {
     rig = await startRouterRig({
       maxRetries: 0,

@@ -519,6 +519,71 @@ describe('retries and failures', () => {
   });
 });
 
+describe('overall time budget', () => {
+  /** A real sleep (the budget counts back-off too) that still records what it waited. */
+  const realSleep = (ms: number) => {
+    sleeps.push(ms);
+    return new Promise<void>((resolve) => setTimeout(resolve, ms));
+  };
+
+  beforeEach(async () => {
+    addReports();
+    await fetch(`${apiUrl}/health`); // warm up fetch so only the injected delays can time out
+    prefect.requests.length = 0;
+  });
+
+  it('gives up on a Prefect that never answers within the budget, with prefect_unavailable', async () => {
+    prefect.delayNext('GET', /^\/deployments\/name\//, 5_000, { times: Number.POSITIVE_INFINITY });
+    const client = makeClient({
+      timeoutMs: 200,
+      budgetMs: 500,
+      sleep: realSleep,
+      retry: { maxRetries: 5, baseDelayMs: 100, maxDelayMs: 100 },
+    });
+    const started = Date.now();
+    const error = await rejection(client.getDeployment('refresh-reports/nightly'));
+    // Without the budget: 6 attempts of 200 ms plus back-off, about 1.5 s.
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error.code).toBe('prefect_unavailable');
+    expect(error.userMessage).toMatch(/^Prefect is not reachable right now\. Nothing was started/);
+    expect(error.message).toContain('timed out');
+    expect(prefect.requests.length).toBeGreaterThanOrEqual(1);
+    expect(prefect.requests.length).toBeLessThanOrEqual(3);
+  });
+
+  it('cuts an attempt short to what is left of the budget', async () => {
+    prefect.delayNext('GET', /^\/deployments\/name\//, 5_000);
+    const started = Date.now();
+    const error = await rejection(
+      makeClient({ timeoutMs: 3_000, budgetMs: 300 }).getDeployment('refresh-reports/nightly'),
+    );
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(error.code).toBe('prefect_unavailable');
+    expect(prefect.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('fails at once on a 503 whose Retry-After is longer than the budget has left', async () => {
+    prefect.failNext('GET', /^\/deployments\/name\//, 503, { retryAfter: 2 });
+    const started = Date.now();
+    const error = await rejection(
+      makeClient({ budgetMs: 1_500, sleep: realSleep }).getDeployment('refresh-reports/nightly'),
+    );
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(sleeps).toEqual([]);
+    expect(prefect.requests.map((r) => r.status)).toEqual([503]);
+    expect(error.code).toBe('prefect_unavailable');
+    expect(error.message).toContain('HTTP 503 after 1 attempts');
+  });
+
+  it('still waits a Retry-After that the budget covers', async () => {
+    prefect.failNext('GET', /^\/deployments\/name\//, 429, { retryAfter: 2 });
+    const info = await makeClient({ budgetMs: 5_000 }).getDeployment('refresh-reports/nightly');
+    expect(info.name).toBe('nightly');
+    expect(sleeps).toEqual([2000]);
+  });
+});
+
 describe('health', () => {
   it('is true when Prefect answers and false on an error, without retrying', async () => {
     const client = makeClient();

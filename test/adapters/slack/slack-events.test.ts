@@ -2,7 +2,9 @@
  * The Bolt app over real HTTP with signed Slack requests: mentions, DMs, thread follow-ups,
  * App Home, event dedupe, signature checks and bad bodies. Engine: the hand-written fake.
  */
+import { request } from 'node:http';
 import type { MessageInput } from '../../../src/core/engine-api';
+import { FAKE_PROCESS } from '../../fakes/fake-engine';
 import { FAKE_BOT } from '../../fakes/fake-slack-server';
 import {
   appHomeOpenedEvent,
@@ -305,6 +307,36 @@ describe('App Home', () => {
     expect(JSON.stringify(view.blocks)).toContain('refresh the Q3 sales dashboard');
   });
 
+  it('lists a channel-limited process (channels not checked) with where it works', async () => {
+    const limited = {
+      ...FAKE_PROCESS,
+      id: 'open-incident',
+      title: 'Open an incident',
+      access: { channels: ['C0123ABC', 'C0456DEF'] },
+    };
+    env.fakeEngine.processes = [FAKE_PROCESS, limited];
+    try {
+      await postEvent(env.eventsUrl, SIGNING_SECRET, appHomeOpenedEvent(REQUESTER.id));
+      const [publish] = await env.slack.waitForCalls('views.publish');
+      // Asked without a channel: a process usable somewhere is listed, wherever the tab is opened.
+      const asked = env.fakeEngine.calls.find((c) => c.method === 'listProcesses');
+      expect(asked).toBeDefined();
+      expect((asked?.input ?? {}) as { channel?: string }).toHaveProperty('channel', undefined);
+      const blocks = (publish.args.view as { blocks: Array<{ type: string }> }).blocks;
+      const blockAfter = (title: string) => {
+        const index = blocks.findIndex(
+          (b) => b.type === 'section' && JSON.stringify(b).includes(`*${title}*`),
+        );
+        expect(index).toBeGreaterThanOrEqual(0);
+        return JSON.stringify(blocks[index + 1]);
+      };
+      expect(blockAfter('Open an incident')).toContain('Only in <#C0123ABC> and <#C0456DEF>');
+      expect(blockAfter(FAKE_PROCESS.title)).not.toContain('Only in');
+    } finally {
+      env.fakeEngine.processes = [FAKE_PROCESS];
+    }
+  });
+
   it('does nothing for the messages tab', async () => {
     await postEvent(env.eventsUrl, SIGNING_SECRET, appHomeOpenedEvent(REQUESTER.id, 'messages'));
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -357,6 +389,23 @@ describe('request authenticity and bad input', () => {
     await postEvent(env.eventsUrl, SIGNING_SECRET, event());
     await env.slack.waitForCalls('chat.postMessage');
     expect(env.fakeEngine.callsOf('handleMessage')).toHaveLength(1);
+  });
+
+  it('serves the side routes by plain path, and any other spelling or method as Bolt would', async () => {
+    const status = (path: string, method = 'GET') =>
+      new Promise<number>((resolve, reject) => {
+        const url = new URL(env.baseUrl);
+        request({ host: url.hostname, port: url.port, path, method }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+          .on('error', reject)
+          .end();
+      });
+    expect(await status('/healthz?probe=1')).toBe(200);
+    expect(await status('/x/../healthz')).toBe(200); // not a plain path: Bolt's router normalises it
+    expect(await status('/healthz', 'POST')).toBe(404);
+    expect(await status('/healthz/extra')).toBe(404);
   });
 
   it('answers the url_verification challenge', async () => {
