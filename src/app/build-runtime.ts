@@ -127,7 +127,7 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
     ...(routerChoice.resultAnswerer ? { resultAnswerer: routerChoice.resultAnswerer } : {}),
   });
   const follower = createRunFollower({
-    store: storeChoice.store,
+    store: storeChoice.backgroundStore,
     prefect: prefectChoice.prefect,
     notifier,
     catalog,
@@ -178,6 +178,9 @@ export async function buildRuntime(config: Config, options: RuntimeOptions): Pro
     },
     setNotifier: (next) => notifier.setTarget(next),
     setDirectory: (next) => directory.setTarget(next),
-    close: () => storeChoice.store.close(),
+    close: async () => {
+      const stores = new Set([storeChoice.store, storeChoice.backgroundStore]);
+      await Promise.all([...stores].map((store) => store.close()));
+    },
   };
 }

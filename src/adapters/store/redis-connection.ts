@@ -20,6 +20,11 @@ export interface RedisConnectionOptions {
   maxRetryDelayMs?: number;
   /** Shown by CLIENT LIST, handy to tell replicas apart. */
   connectionName?: string;
+  /**
+   * Commands issued in one turn of the event loop go out together (at setImmediate). Right for
+   * background bursts (webhook events); wrong where a person waits (see connectRedis).
+   */
+  autoPipelining?: boolean;
 }
 
 const DEFAULTS = { commandTimeoutMs: 2000, connectTimeoutMs: 3000, maxRetryDelayMs: 5000 };
@@ -105,10 +110,9 @@ export function connectRedis(url: string, logger: Logger, options: RedisConnecti
   const maxDelayMs = options.maxRetryDelayMs ?? DEFAULTS.maxRetryDelayMs;
   const redis = new Redis(url, {
     ...baseOptions(options),
-    // No auto-pipelining: it sends at setImmediate, after any CPU work already queued (a routing
-    // pass), so a command waited for that work before its round trip even began. Batches that matter
-    // are explicit pipelines (the webhook worker's claims and acks).
-    enableAutoPipelining: true,
+    // Auto-pipelining sends at setImmediate, after any CPU work already queued (a routing pass):
+    // a command where a person waits would wait for that work before its round trip even began.
+    enableAutoPipelining: options.autoPipelining ?? false,
     // Always a number: ioredis stops reconnecting for good when this returns nothing.
     retryStrategy: (attempt) => reconnectDelay(attempt, maxDelayMs),
   });

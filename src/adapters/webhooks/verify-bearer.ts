@@ -11,7 +11,15 @@ export function verifyBearer(authorization: string | string[] | undefined, secre
   if (!secret || typeof authorization !== 'string') return false;
   const token = BEARER.exec(authorization)?.[1];
   if (token === undefined) return false;
-  return timingSafeEqual(sha256(token), sha256(secret));
+  return timingSafeEqual(sha256(token), secretDigest(secret));
+}
+
+/** The secret's digest, computed once (the same secret is checked on every request). */
+let known: { secret: string; digest: Buffer } | undefined;
+
+function secretDigest(secret: string): Buffer {
+  if (known?.secret !== secret) known = { secret, digest: sha256(secret) };
+  return known.digest;
 }
 
 function sha256(value: string): Buffer {
