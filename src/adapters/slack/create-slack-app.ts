@@ -137,7 +137,10 @@ export function createSlackApp(deps: CreateSlackAppDeps): SlackApp {
   const outbound = createOutbound({
     botToken: config.botToken,
     ...(config.apiUrl ? { apiUrl: config.apiUrl } : {}),
-    appClient: app.client,
+    // The retries configured for Bolt's client apply to replies too (tests turn them off).
+    ...(deps.clientOptions?.retryConfig?.retries === undefined
+      ? {}
+      : { replyRetry: { retries: deps.clientOptions.retryConfig.retries } }),
     store: deps.store,
     directory,
     logger,
@@ -234,7 +237,7 @@ function lifecycle(app: App, deps: CreateSlackAppDeps, directory: Directory, out
     async stop() {
       // Nothing new comes in first; then what is pending goes out.
       await stopAccepting();
-      await outbound.delivery.close();
+      await outbound.close();
     },
   };
 }

@@ -4,13 +4,13 @@
  * status messages (one per request, edited in place). Uses Bolt's client: these are answers to a
  * person who is waiting, so Slack's own retry and Retry-After handling apply.
  */
-import type { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/engine-api';
 import type { Logger } from '../../core/ports';
 import type { MessageRef } from '../../core/types';
 import type { SlackMessage } from './blocks/confirmation-card';
 import { replyMessage } from './blocks/reply-message';
 import { type MessageRefs, REF } from './message-refs';
+import type { SlackChatApi } from './slack-chat-api';
 import { type SlackErrorInfo, slackCallFailed } from './slack-errors';
 import type { StatusMessages } from './status-messages';
 
@@ -34,7 +34,8 @@ export interface ReplyPoster {
 }
 
 export interface ReplyPosterOptions {
-  client: webApi.WebClient;
+  /** Retries what may pass (createRetryingChatApi): a person is waiting for these. */
+  client: SlackChatApi;
   refs: MessageRefs;
   status: StatusMessages;
   logger: Logger;

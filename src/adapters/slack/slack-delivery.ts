@@ -7,15 +7,15 @@
  * Updates are coalesced per key: at most one `chat.update` per message per `minIntervalMs`, and
  * only the latest rendering is sent.
  */
-import type { webApi } from '@slack/bolt';
 import type { Logger } from '../../core/ports';
 import type { MessageRef } from '../../core/types';
 import type { SlackMessage } from './blocks/confirmation-card';
+import type { SlackChatApi } from './slack-chat-api';
 import { describeSlackError, isPermanentSlackError, type SlackErrorInfo } from './slack-errors';
 
 export interface SlackDeliveryOptions {
-  /** Should be created with `rejectRateLimitedCalls: true` and `retryConfig: { retries: 0 }`. */
-  client: webApi.WebClient;
+  /** Calls Slack once per call: no queue, no retries of its own (createSlackChatApi). */
+  client: SlackChatApi;
   logger: Logger;
   minIntervalMs?: number;
   maxAttempts?: number;

@@ -5,6 +5,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { Logger } from '../../core/ports';
+import { SlackCallError } from './slack-chat-api';
 
 export type SlackErrorKind = 'rate_limited' | 'platform' | 'http' | 'network' | 'other';
 
@@ -17,6 +18,7 @@ export interface SlackErrorInfo {
 }
 
 export function describeSlackError(error: unknown): SlackErrorInfo {
+  if (error instanceof SlackCallError) return error.info;
   if (error instanceof webApi.WebAPIRateLimitedError) {
     return { kind: 'rate_limited', code: 'ratelimited', retryAfter: error.retryAfter };
   }

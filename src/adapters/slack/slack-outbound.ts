@@ -1,8 +1,9 @@
 /**
- * Everything that writes to Slack outside a listener's own answer: the notifier's client (its own,
- * rejecting rate-limited calls so a 429 on status edits never stalls replies), the coalescing
- * delivery, message refs on requests, status messages, the notifier itself, and the reply poster
- * the listeners use (on Bolt's client).
+ * Everything that writes to Slack outside a listener's own answer: the notifier's clients (its own,
+ * so a 429 on status edits never stalls replies: a light JSON client for chat.* calls, a WebClient
+ * for permalinks and file uploads), the coalescing delivery, message refs on requests, status
+ * messages, the notifier itself, and the reply poster the listeners use (same light client, with
+ * retries, on a connection of its own).
  */
 import type { Logger as BoltLogger, webApi } from '@slack/bolt';
 import { webApi as slackWebApi } from '@slack/bolt';
@@ -11,6 +12,8 @@ import { type UploadResultFilesOptions, uploadResultFiles } from './artifacts/fi
 import { context } from './blocks/limits';
 import { createMessageRefs, type MessageRefs } from './message-refs';
 import { createReplyPoster, type ReplyPoster } from './reply-poster';
+import { type ChatRetryPolicy, createRetryingChatApi, REPLY_RETRY } from './retrying-chat-api';
+import { createSlackChatApi } from './slack-chat-api';
 import { createSlackDelivery, type SlackDelivery } from './slack-delivery';
 import type { SlackErrorInfo } from './slack-errors';
 import { createSlackNotifier } from './slack-notifier';
@@ -19,8 +22,8 @@ import { createStatusMessages } from './status-messages';
 export interface OutboundOptions {
   botToken: string;
   apiUrl?: string;
-  /** Bolt's client, for replies to the person who is waiting. */
-  appClient: webApi.WebClient;
+  /** Retries of replies to the person who is waiting (tests turn them off). */
+  replyRetry?: Partial<ChatRetryPolicy>;
   store: Store;
   directory: Directory;
   logger: Logger;
@@ -44,6 +47,8 @@ export interface Outbound {
   replies: ReplyPoster;
   refs: MessageRefs;
   delivery: SlackDelivery;
+  /** Sends what is pending, then closes the notifier's connections. */
+  close(): Promise<void>;
 }
 
 export function createOutbound(options: OutboundOptions): Outbound {
@@ -58,8 +63,14 @@ export function createOutbound(options: OutboundOptions): Outbound {
     retryConfig: { retries: 0 },
   });
   const onApiError = options.onApiError ? { onApiError: options.onApiError } : {};
+  const apiUrl = options.apiUrl ? { apiUrl: options.apiUrl } : {};
+  const chat = createSlackChatApi({
+    token: options.botToken,
+    ...apiUrl,
+    timeoutMs: options.notifierClientOptions?.timeout ?? 15_000,
+  });
   const delivery = createSlackDelivery({
-    client,
+    client: chat,
     logger,
     ...(options.notifierMinIntervalMs === undefined ? {} : { minIntervalMs: options.notifierMinIntervalMs }),
     ...onApiError,
@@ -100,6 +111,20 @@ export function createOutbound(options: OutboundOptions): Outbound {
       }
     },
   });
-  const replies = createReplyPoster({ client: options.appClient, refs, status, logger, now, ...onApiError });
-  return { notifier, replies, refs, delivery };
+  // Replies get a connection of their own: a status edit waiting on Slack never holds them up.
+  const replyChat = createSlackChatApi({ token: options.botToken, ...apiUrl });
+  const replies = createReplyPoster({
+    client: createRetryingChatApi(replyChat, { ...REPLY_RETRY, ...options.replyRetry }),
+    refs,
+    status,
+    logger,
+    now,
+    ...onApiError,
+  });
+  const close = async () => {
+    await delivery.close();
+    chat.close();
+    replyChat.close();
+  };
+  return { notifier, replies, refs, delivery, close };
 }
