@@ -26,6 +26,8 @@ export interface SlackChatApiOptions {
   timeoutMs?: number;
 }
 
+const MAX_CONCURRENT_CALLS = 100;
+
 export class SlackCallError extends Error {
   constructor(readonly info: SlackErrorInfo) {
     super(`Slack call failed: ${info.kind} ${info.code}`);
@@ -36,7 +38,10 @@ export class SlackCallError extends Error {
 export function createSlackChatApi(options: SlackChatApiOptions): SlackChatApi & { close(): void } {
   const base = new URL(options.apiUrl ?? 'https://slack.com/api/');
   const secure = base.protocol === 'https:';
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  // At most as many calls in flight as WebClient allows (100): a burst of 10,000 status edits must
+  // queue here, not open 10,000 sockets.
+  const pool = { keepAlive: true, maxSockets: MAX_CONCURRENT_CALLS };
+  const agent = secure ? new HttpsAgent(pool) : new HttpAgent(pool);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const call = <T>(method: string, args: Args) =>
     post(new URL(method, base), JSON.stringify(args)) as Promise<T>;

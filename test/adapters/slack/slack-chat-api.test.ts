@@ -67,6 +67,24 @@ describe('createSlackChatApi', () => {
     });
   });
 
+  it('keeps at most 100 calls in flight: a burst queues instead of opening a socket per call', async () => {
+    let inFlight = 0;
+    let most = 0;
+    answer = (_req, _body, res) => {
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      setTimeout(() => {
+        inFlight -= 1;
+        json(res, 200, { ok: true });
+      }, 150);
+    };
+    const burst = Array.from({ length: 150 }, (_, i) =>
+      api.chat.update({ channel: 'C1', ts: `${i}`, text: 'x' }),
+    );
+    await Promise.all(burst);
+    expect(most).toBe(100);
+  });
+
   it('turns ok:false into a platform error with its code', async () => {
     answer = (_req, _body, res) => json(res, 200, { ok: false, error: 'channel_not_found' });
     const info = await failure(api.chat.update({ channel: 'C9', ts: '1.2', text: 'y' }));
