@@ -112,8 +112,8 @@ export function createRedisEventQueue(options: RedisEventQueueOptions): RedisEve
   const dedupePrefix = options.dedupeKeyPrefix ?? `${stream}:seen:`;
   const dedupeTtl = options.dedupeTtlSeconds ?? 7 * 24 * 3600;
   const maxDeliveries = options.maxDeliveries ?? 50;
-  // Each run's events are applied in order, so throughput comes from runs in parallel (their
-  // commands are in flight together on the one connection).
+  // Each run's events are applied in order, so throughput comes from runs in parallel (the
+  // background connection auto-pipelines their commands: see choose-store.ts).
   const concurrency = Math.max(1, options.concurrency ?? 32);
   const deadStream = `${stream}:dead`;
 
