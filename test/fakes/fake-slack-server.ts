@@ -67,6 +67,7 @@ export class FakeSlackServer {
   private tsCounter = 0;
   private viewCounter = 0;
   private baseUrl = '';
+  private socketModeUrl?: string | (() => string);
 
   constructor(options: { token?: string } = {}) {
     this.token = options.token ?? 'xoxb-test-token';
@@ -110,6 +111,16 @@ export class FakeSlackServer {
     const queue = this.failures.get(method) ?? [];
     for (let i = 0; i < times; i += 1) queue.push(failure);
     this.failures.set(method, queue);
+    return this;
+  }
+
+  /**
+   * From now on apps.connections.open (with an `xapp-` token) answers `{ ok: true, url }`: the
+   * WebSocket URL of a fake Socket Mode gateway, or a function giving a fresh one per call.
+   * Until then it answers `unknown_method`, as before. `reset()` keeps it.
+   */
+  setSocketModeUrl(url: string | (() => string)): this {
+    this.socketModeUrl = url;
     return this;
   }
 
@@ -316,11 +327,22 @@ export class FakeSlackServer {
         return this.uploadUrl(args);
       case 'files.completeUploadExternal':
         return this.completeUpload(args);
+      case 'apps.connections.open':
+        return this.connectionsOpen(args);
       case 'assistant.threads.setStatus':
         return args.channel_id && args.thread_ts ? { ok: true } : { ok: false, error: 'invalid_arguments' };
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  private connectionsOpen(args: Record<string, unknown>): Record<string, unknown> {
+    const url = this.socketModeUrl;
+    if (url === undefined) return { ok: false, error: 'unknown_method' };
+    // Slack refuses bot and user tokens here: Socket Mode needs the app-level token.
+    if (!String(args.__token ?? '').startsWith('xapp-'))
+      return { ok: false, error: 'not_allowed_token_type' };
+    return { ok: true, url: typeof url === 'string' ? url : url() };
   }
 
   private uploadUrl(args: Record<string, unknown>): Record<string, unknown> {
