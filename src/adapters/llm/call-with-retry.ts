@@ -8,6 +8,7 @@
  */
 import OpenAI from 'openai';
 import { FlowdeskError, isFlowdeskError } from '../../core/errors';
+import { startTimeBudget } from '../time-budget';
 
 export interface RetryPolicy {
   maxRetries: number;
@@ -19,18 +20,8 @@ export interface RetryPolicy {
   random: () => number;
   /** Overall time for every attempt and wait; none = only maxRetries limits it. */
   budgetMs?: number;
-  /** The shortest attempt worth starting a retry for (see minAttemptMs()). Default 0. */
+  /** The shortest attempt worth starting a retry for (see time-budget.ts minAttemptMs()). Default 0. */
   minAttemptMs?: number;
-}
-
-/** A retry is worth starting with a second left, or the whole per-attempt timeout when it is shorter. */
-export function minAttemptMs(timeoutMs: number): number {
-  return Math.min(1_000, timeoutMs);
-}
-
-/** One attempt's deadline: the per-attempt timeout, or what is left of the budget when that is less. */
-export function attemptMs(timeoutMs: number, remainingMs: number): number {
-  return Math.max(1, Math.floor(Math.min(timeoutMs, remainingMs)));
 }
 
 export const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,15 +38,13 @@ export async function callWithRetry<T>(
   policy: RetryPolicy,
   onRetry: (notice: RetryNotice) => void,
 ): Promise<T> {
-  // A monotonic clock: wall-clock jumps neither stretch nor cut the budget.
-  const deadline = performance.now() + (policy.budgetMs ?? Number.POSITIVE_INFINITY);
-  const remaining = () => deadline - performance.now();
+  const budget = startTimeBudget(policy.budgetMs ?? Number.POSITIVE_INFINITY, policy.minAttemptMs ?? 0);
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await call(remaining());
+      return await call(budget.remainingMs());
     } catch (error) {
       const delayMs = attempt < policy.maxRetries ? retryDelayMs(error, attempt, policy) : null;
-      if (delayMs === null || delayMs + (policy.minAttemptMs ?? 0) > remaining()) throw error;
+      if (delayMs === null || !budget.allowsRetryAfter(delayMs)) throw error;
       onRetry({ attempt: attempt + 1, delayMs, error });
       await policy.sleep(delayMs);
     }

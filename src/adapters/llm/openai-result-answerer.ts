@@ -9,7 +9,8 @@ import type OpenAI from 'openai';
 import type { ChatCompletion } from 'openai/resources/chat/completions';
 import { FlowdeskError } from '../../core/errors';
 import type { ChatPromptMessage, Logger, ResultAnswerer, TokenUsage } from '../../core/ports';
-import { attemptMs, callWithRetry, defaultSleep, minAttemptMs, withDeadline } from './call-with-retry';
+import { attemptMs, minAttemptMs } from '../time-budget';
+import { callWithRetry, defaultSleep, withDeadline } from './call-with-retry';
 import { describeLlmError } from './describe-llm-error';
 import { readUsage } from './read-usage';
 

@@ -17,16 +17,10 @@ import type {
   TokenUsage,
 } from '../../core/ports';
 import { extractSchedule } from '../../core/routing/extract-schedule';
+import { attemptMs, minAttemptMs } from '../time-budget';
 import { buildPromptMessages } from './build-prompt';
 import { buildOfferedTool, type OfferedTool, selectToolProcesses } from './build-tools';
-import {
-  attemptMs,
-  callWithRetry,
-  defaultSleep,
-  minAttemptMs,
-  type RetryPolicy,
-  withDeadline,
-} from './call-with-retry';
+import { callWithRetry, defaultSleep, type RetryPolicy, withDeadline } from './call-with-retry';
 import { describeLlmError } from './describe-llm-error';
 import { decisionFromMessage } from './parse-model-answer';
 import { readUsage } from './read-usage';

@@ -1,5 +1,6 @@
 import { FlowdeskError } from '../../core/errors';
 import type { Logger } from '../../core/ports';
+import { minAttemptMs, startTimeBudget } from '../time-budget';
 import { prefectErrorFromResponse } from './prefect-errors';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -15,8 +16,6 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, baseDelayMs: 500, max
 export const DEFAULT_TIMEOUT_MS = 15_000;
 /** All attempts of one request, and the waits between them, fit in this (someone waits in Slack). */
 export const DEFAULT_BUDGET_MS = 30_000;
-/** A retry is only started when at least this long (or the whole timeout, if shorter) is left for it. */
-const MIN_ATTEMPT_MS = 1_000;
 
 export interface PrefectHttpOptions {
   apiUrl: string;
@@ -97,7 +96,7 @@ export function createPrefectHttp(options: PrefectHttpOptions): PrefectHttp {
     const body =
       method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(requestOptions.body ?? {});
     const maxRetries = requestOptions.retry === false ? 0 : retry.maxRetries;
-    const budget = startBudget(budgetMs, Math.min(MIN_ATTEMPT_MS, timeoutMs));
+    const budget = startBudget(budgetMs, timeoutMs);
     for (let attemptNo = 0; ; attemptNo++) {
       const canRetry = attemptNo < maxRetries;
       let response: Response;
@@ -148,14 +147,13 @@ interface Budget {
   explain(reason: string, delayMs: number | null): string;
 }
 
-/** The overall time of one request, on a monotonic clock (wall-clock jumps neither stretch nor cut it). */
-function startBudget(budgetMs: number, minAttemptMs: number): Budget {
-  const deadline = performance.now() + budgetMs;
-  const remaining = () => deadline - performance.now();
+/** The overall time of one request (time-budget.ts), with the retry decisions of this client. */
+function startBudget(budgetMs: number, timeoutMs: number): Budget {
+  const budget = startTimeBudget(budgetMs, minAttemptMs(timeoutMs));
   return {
-    attemptMs: (timeoutMs) => Math.max(1, Math.min(timeoutMs, Math.floor(remaining()))),
+    attemptMs: budget.attemptMs,
     async waitForRetry(delayMs, sleep) {
-      if (delayMs === null || delayMs + minAttemptMs > remaining()) return false;
+      if (delayMs === null || !budget.allowsRetryAfter(delayMs)) return false;
       await sleep(delayMs);
       return true;
     },

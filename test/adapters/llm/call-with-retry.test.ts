@@ -1,14 +1,13 @@
 import OpenAI from 'openai';
 import {
-  attemptMs,
   callWithRetry,
   isRetryable,
-  minAttemptMs,
   type RetryPolicy,
   retryDelayMs,
   withDeadline,
 } from '../../../src/adapters/llm/call-with-retry';
 import { describeLlmError } from '../../../src/adapters/llm/describe-llm-error';
+import { attemptMs, minAttemptMs } from '../../../src/adapters/time-budget';
 
 const policy: RetryPolicy = {
   maxRetries: 2,
