@@ -4,7 +4,7 @@
  * permanent error (`not_in_channel`, `invalid_blocks`) is thrown at once.
  */
 import type { SlackChatApi } from './slack-chat-api';
-import { describeSlackError, isPermanentSlackError } from './slack-errors';
+import { describeSlackError, isPermanentSlackError, retryWaitMs } from './slack-errors';
 
 export interface ChatRetryPolicy {
   /** Retries after the first attempt. */
@@ -31,10 +31,7 @@ export function createRetryingChatApi(
         return await call();
       } catch (error) {
         const info = describeSlackError(error);
-        const wait =
-          info.kind === 'rate_limited'
-            ? (info.retryAfter ?? 1) * 1000
-            : Math.min(policy.minTimeoutMs * 2 ** attempt, policy.maxTimeoutMs);
+        const wait = retryWaitMs(info, attempt, { baseMs: policy.minTimeoutMs, maxMs: policy.maxTimeoutMs });
         const tooLong = info.kind === 'rate_limited' && wait > MAX_RETRY_AFTER_S * 1000;
         if (attempt >= policy.retries || isPermanentSlackError(info) || tooLong) throw error;
         await sleep(wait);

@@ -11,7 +11,7 @@ import type { Logger } from '../../core/ports';
 import type { MessageRef } from '../../core/types';
 import type { SlackMessage } from './blocks/confirmation-card';
 import type { SlackChatApi } from './slack-chat-api';
-import { describeSlackError, isPermanentSlackError, type SlackErrorInfo } from './slack-errors';
+import { describeSlackError, isPermanentSlackError, retryWaitMs, type SlackErrorInfo } from './slack-errors';
 
 export interface SlackDeliveryOptions {
   /** Calls Slack once per call: no queue, no retries of its own (createSlackChatApi). */
@@ -57,12 +57,11 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
   const { client, logger } = options;
   const minInterval = options.minIntervalMs ?? 1000;
   const maxAttempts = options.maxAttempts ?? 5;
-  const backoffBase = options.backoffBaseMs ?? 1000;
   const slots = new Map<string, UpdateSlot>();
   let closed = false;
 
   const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
-  const backoff = (attempt: number) => Math.min(backoffBase * 2 ** attempt, 30_000);
+  const backoff = { baseMs: options.backoffBaseMs ?? 1000, maxMs: 30_000 };
 
   function reportError(method: string, error: unknown, extra: Record<string, unknown>): SlackErrorInfo {
     const info = describeSlackError(error);
@@ -83,7 +82,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
       } catch (error) {
         const info = reportError(method, error, { ...extra, attempt });
         if (isPermanentSlackError(info) || closed) return undefined;
-        await sleep(info.kind === 'rate_limited' ? (info.retryAfter ?? 1) * 1000 : backoff(attempt));
+        await sleep(retryWaitMs(info, attempt, backoff));
       }
     }
     logger.error({ method, ...extra }, `Slack ${method}: giving up after ${maxAttempts} attempts`);
@@ -188,7 +187,7 @@ export function createSlackDelivery(options: SlackDeliveryOptions): SlackDeliver
       }
       // Re-queue unless a newer rendering already replaced it; wait what Slack asked for.
       if (!slot.render) slot.render = render;
-      const wait = info.kind === 'rate_limited' ? (info.retryAfter ?? 1) * 1000 : backoff(slot.failures - 1);
+      const wait = retryWaitMs(info, slot.failures - 1, backoff);
       slot.lastSentAt = Date.now() + wait - minInterval;
     }
   }

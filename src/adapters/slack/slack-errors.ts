@@ -49,6 +49,16 @@ export function isPermanentSlackError(info: SlackErrorInfo): boolean {
   return info.kind === 'other';
 }
 
+/** The wait before retrying: Slack's Retry-After for a rate limit, else base × 2^attempt, capped. */
+export function retryWaitMs(
+  info: SlackErrorInfo,
+  attempt: number,
+  backoff: { baseMs: number; maxMs: number },
+) {
+  if (info.kind === 'rate_limited') return (info.retryAfter ?? 1) * 1000;
+  return Math.min(backoff.baseMs * 2 ** attempt, backoff.maxMs);
+}
+
 /** Logs a failed Web API call and counts it; returns what went wrong. */
 export function slackCallFailed(
   deps: { logger: Logger; onApiError?: (method: string, info: SlackErrorInfo) => void },
